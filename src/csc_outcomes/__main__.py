@@ -1,0 +1,3 @@
+from csc_outcomes.cli.app import main
+
+main()

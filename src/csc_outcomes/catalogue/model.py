@@ -1,0 +1,71 @@
+"""Read a catalogue into one document in the shape of the LinkML `Catalogue` class.
+
+Plain dictionaries, read with PyYAML's safe loader: the runtime path (list, show, validate)
+never imports linkml. `source.py` keeps the file of every record for `check`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from csc_outcomes.catalogue.source import read_source
+
+
+class CatalogueReadError(Exception):
+    """The catalogue could not be read at all (missing folder, unreadable release)."""
+
+
+@dataclass
+class Catalogue:
+    """A resolved catalogue with lookups by id."""
+
+    document: dict[str, Any]
+
+    @property
+    def framework(self) -> dict[str, Any]:
+        return self.document["framework"]
+
+    @property
+    def version(self) -> str:
+        return str(self.framework["version"])
+
+    def _by(self, key: str, id_key: str = "id") -> dict[Any, dict[str, Any]]:
+        return {item[id_key]: item for item in self.document.get(key, []) if id_key in item}
+
+    @property
+    def indicators(self) -> dict[str, dict[str, Any]]:
+        return self._by("indicators")
+
+    @property
+    def indicator_sets(self) -> dict[str, dict[str, Any]]:
+        return self._by("indicator_sets")
+
+    @property
+    def code_lists(self) -> dict[str, dict[str, Any]]:
+        return self._by("code_lists")
+
+    @property
+    def outcomes(self) -> dict[int, dict[str, Any]]:
+        return self._by("outcomes", "number")
+
+    @property
+    def data_sources(self) -> dict[str, dict[str, Any]]:
+        return self._by("data_sources")
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """A catalogue from a source folder or a compiled catalogue.json."""
+    path = Path(path)
+    if path.is_file() and path.suffix == ".json":
+        try:
+            return Catalogue(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise CatalogueReadError(f"cannot read compiled catalogue {path}: {exc}") from exc
+    source = read_source(path)
+    if source.problems:
+        first = source.problems[0]
+        raise CatalogueReadError(f"{first.file}: {first.message} (run `csc-outcomes check {path}`)")
+    return Catalogue(source.document())

@@ -1,0 +1,119 @@
+"""Read a catalogue's source folder, keeping where each record came from."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from csc_outcomes.catalogue.layout import PARTS, Part
+from csc_outcomes.catalogue import problems as P
+from csc_outcomes.report import Issue
+
+try:  # the C loader is ten times faster; both are safe loaders
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Record:
+    part: Part
+    data: dict[str, Any]
+    file: str  # relative to the catalogue root, with forward slashes
+    index: int | None = None  # position in the file's list, for list files
+
+    def where(self, field_path: str = "") -> str:
+        """A field path readable by a person: outcomes[3].name."""
+        base = f"{self.part.list_key}[{self.index}]" if self.index is not None else ""
+        return ".".join(p for p in (base, field_path) if p) or "(file)"
+
+
+@dataclass
+class Source:
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    problems: list[Issue] = field(default_factory=list)
+
+    def of(self, catalogue_key: str) -> list[Record]:
+        return [r for r in self.records if r.part.catalogue_key == catalogue_key]
+
+    def document(self) -> dict[str, Any]:
+        """The catalogue as one document, in the shape of the LinkML Catalogue class."""
+        doc: dict[str, Any] = {}
+        for part in PARTS:
+            items = [r.data for r in self.of(part.catalogue_key)]
+            if part.catalogue_key == "framework":
+                if items:
+                    doc["framework"] = items[0]
+            else:
+                doc[part.catalogue_key] = items
+        return doc
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings, as in the JSON a release is compiled to."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _load_yaml(path: Path, rel: str, problems: list[Issue]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Issue(P.YAML_ERROR, f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=rel))
+        return None
+    try:
+        return _plain(yaml.load(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Issue(P.YAML_ERROR, f"YAML syntax error{where}: {problem}", file=rel))
+        return None
+
+
+def read_source(root: Path) -> Source:
+    """Every record of every file; unreadable files become problems, not exceptions."""
+    from csc_outcomes.catalogue.model import CatalogueReadError
+
+    root = Path(root)
+    if not root.is_dir():
+        raise CatalogueReadError(f"{root} is not a folder (give the catalogue folder, e.g. indicators/)")
+    source = Source(root)
+    for part in PARTS:
+        paths = sorted(root.glob(part.glob))
+        if not paths and "*" not in part.glob:
+            source.problems.append(Issue(P.MISSING_FILE, f"{part.glob} is missing", file=part.glob))
+            continue
+        for path in paths:
+            rel = path.relative_to(root).as_posix()
+            data = _load_yaml(path, rel, source.problems)
+            if data is None:
+                if not any(p.file == rel for p in source.problems):
+                    source.problems.append(Issue(P.NOT_A_MAPPING, "the file is empty", file=rel))
+                continue
+            if part.list_key is None:
+                if not isinstance(data, dict):
+                    source.problems.append(Issue(P.NOT_A_MAPPING, f"expected a mapping of {part.cls} fields, found {type(data).__name__}", file=rel))
+                    continue
+                source.records.append(Record(part, data, rel))
+                continue
+            items = data.get(part.list_key) if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                source.problems.append(Issue(P.NOT_A_MAPPING, f"expected a list under '{part.list_key}:'", file=rel, field=part.list_key))
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    source.problems.append(Issue(P.NOT_A_MAPPING, f"expected a mapping of {part.cls} fields", file=rel, field=f"{part.list_key}[{index}]"))
+                    continue
+                source.records.append(Record(part, item, rel, index))
+    return source

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from csc_outcomes.cli.errors import UsageError
+from csc_outcomes.cli.options import OutputOption, emit
+
+app = typer.Typer(help="List and show the indicators of the standard.", no_args_is_help=True)
+
+CatalogueOption = Annotated[
+    Optional[Path], typer.Option("--catalogue", help="Catalogue folder (default: the one shipped with this package).")
+]
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    yaml = "yaml"
+    json = "json"
+
+
+def _catalogue(path: Path | None):
+    from csc_outcomes.catalogue import load_catalogue
+    from csc_outcomes.resources import data_dir
+
+    return load_catalogue(path or data_dir("indicators"))
+
+
+@app.command("list")
+def list_(
+    set_: Annotated[Optional[str], typer.Option("--set", help="Only the members of this indicator set.")] = None,
+    outcome: Annotated[Optional[int], typer.Option("--outcome", help="Only indicators of this outcome (1-24).")] = None,
+    catalogue: CatalogueOption = None,
+    output: OutputOption = None,
+) -> None:
+    """One line per indicator: id, status, measure type, name."""
+    cat = _catalogue(catalogue)
+    indicators = cat.indicators
+    chosen = list(indicators)
+    if set_ is not None:
+        sets = cat.indicator_sets
+        if set_ not in sets:
+            raise UsageError(f"no indicator set {set_!r}; the sets are: {', '.join(sorted(sets))}")
+        chosen = [m for m in sets[set_]["members"] if m in indicators]
+    if outcome is not None:
+        if outcome not in cat.outcomes:
+            raise UsageError(f"no outcome {outcome}; outcomes are numbered {min(cat.outcomes)}-{max(cat.outcomes)}")
+        chosen = [i for i in chosen if outcome in (indicators[i].get("outcomes") or [])]
+    width = max((len(i) for i in chosen), default=0)
+    lines = [f"{i:<{width}}  {indicators[i]['status']:<10}  {indicators[i]['measure_type']:<10}  {indicators[i]['name']}"
+             for i in sorted(chosen)]
+    lines.append(f"{len(chosen)} indicator(s), framework {cat.version}")
+    emit("\n".join(lines) + "\n", output)
+
+
+def _text(ind: dict, cat) -> str:
+    out = [f"{ind['id']}  (version {ind['version']}, {ind['status']}, evidence {ind['evidence']})", ind["name"], ""]
+    out.append(f"Definition: {ind['definition']}")
+    for q in ("numerator", "denominator"):
+        if q in ind:
+            out.append(f"{q.capitalize()}: {ind[q]['description']} [source: {ind[q]['source']}]")
+    if "multiplier" in ind:
+        out.append(f"Multiplier: {ind['multiplier']:g}")
+    out.append(f"Measure: {ind['measure_type']}, {ind['unit']}, {ind['decimal_places']} dp ({ind['rounding']})")
+    p = ind["period"]
+    out.append(f"Period: {p['kind']}, {p['year_convention'].replace('_', ' ')}, reference date {p['reference_date']}"
+               + (f", length {p['length']}" if p.get("length") else "")
+               + (f", population estimate {p['population_vintage'].replace('_', ' ')}" if p.get("population_vintage") else ""))
+    if ind.get("outcomes"):
+        out.append("Outcomes: " + "; ".join(f"{n} {cat.outcomes[n]['name']}" for n in ind["outcomes"] if n in cat.outcomes))
+    if ind.get("disaggregations"):
+        out.append("Breakdowns: " + ", ".join(d["topic"] for d in ind["disaggregations"]))
+    out.append(f"Hoped-for direction: {ind['interpretation']['hoped_for_direction']}. {ind['interpretation']['caveat']}")
+    for c in ind.get("caveats") or []:
+        out.append(f"Caveat: {c}")
+    return "\n".join(out) + "\n"
+
+
+@app.command("show")
+def show(
+    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="Indicator id, e.g. cla_rate_31mar.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="How to print it.")] = ShowFormat.text,
+    catalogue: CatalogueOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Everything the standard says about one indicator."""
+    cat = _catalogue(catalogue)
+    ind = cat.indicators.get(indicator_id)
+    if ind is None:
+        import difflib
+
+        near = difflib.get_close_matches(indicator_id, list(cat.indicators), n=3)
+        hint = f" Did you mean: {', '.join(near)}?" if near else " Run `csc-outcomes indicators list`."
+        raise UsageError(f"no indicator {indicator_id!r} in framework {cat.version}.{hint}")
+    if format is ShowFormat.json:
+        emit(json.dumps(ind, indent=2, ensure_ascii=False), output)
+    elif format is ShowFormat.yaml:
+        import yaml
+
+        emit(yaml.safe_dump(ind, sort_keys=False, allow_unicode=True), output)
+    else:
+        emit(_text(ind, cat), output)

@@ -1,0 +1,161 @@
+"""The report model: error types carry their own metadata; issues point at one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class ErrorType:
+    """A kind of problem. Its code is stable across releases: CI jobs filter on it."""
+
+    code: str
+    title: str
+    severity: Severity
+    hint: str
+    description: str = ""
+
+
+_REGISTRY: dict[str, ErrorType] = {}
+
+
+def error_type(code: str, title: str, severity: Severity | str, hint: str, description: str = "") -> ErrorType:
+    """Declare an error type once, beside the check that raises it."""
+    existing = _REGISTRY.get(code)
+    declared = ErrorType(code, title, Severity(severity), hint, description)
+    if existing is not None and existing != declared:
+        raise ValueError(f"error type {code!r} declared twice with different metadata")
+    _REGISTRY[code] = declared
+    return declared
+
+
+def lookup(code: str) -> ErrorType:
+    return _REGISTRY[code]
+
+
+def registered() -> list[ErrorType]:
+    return sorted(_REGISTRY.values(), key=lambda t: t.code)
+
+
+# Cells are echoed only as far as needed to recognise them: a report may be sent on, and a
+# return can hold personal data.
+MAX_CELL = 40
+
+
+def clip(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+@dataclass
+class Issue:
+    """One problem at one place. `row` is the row number a spreadsheet shows (header = 1)."""
+
+    type: ErrorType
+    message: str
+    row: int | None = None
+    field: str | None = None
+    cell: str | None = None
+    file: str | None = None
+    note: str | None = None
+    severity: Severity | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity is None:
+            self.severity = self.type.severity
+        self.cell = clip(self.cell)
+
+    @property
+    def code(self) -> str:
+        return self.type.code
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": self.type.code,
+            "title": self.type.title,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.type.hint,
+        }
+        for key in ("file", "row", "field", "cell", "note"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass
+class Task:
+    """What was checked (a file, a catalogue) and what was found in it."""
+
+    name: str
+    issues: list[Issue] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+
+@dataclass
+class Report:
+    tasks: list[Task]
+    meta: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def valid(self) -> bool:
+        return all(t.valid for t in self.tasks)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for t in self.tasks for i in t.issues]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for i in self.issues if i.severity is severity)
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """Rows of the named keys, in a stable order: what a test compares against a literal."""
+        rows = [[i.to_dict().get(k) for k in keys] for i in self.issues]
+        return sorted(rows, key=lambda r: [(v is not None, str(v) if not isinstance(v, int) else f"{v:012d}") for v in r])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "stats": {
+                "errors": self.count(Severity.ERROR),
+                "warnings": self.count(Severity.WARNING),
+                "infos": self.count(Severity.INFO),
+                "seconds": round(self.seconds, 3),
+            },
+            **({"meta": self.meta} if self.meta else {}),
+            "tasks": [
+                {
+                    "name": t.name,
+                    "valid": t.valid,
+                    "stats": t.stats,
+                    "errors": [i.to_dict() for i in t.issues],
+                }
+                for t in self.tasks
+            ],
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.valid else 1
