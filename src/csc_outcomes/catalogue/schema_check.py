@@ -84,20 +84,25 @@ def _leaf_errors(error: Any) -> Iterator[Any]:
     yield error
 
 
-def check_records(records: list[Record], schema_file: Path) -> list[Issue]:
+@lru_cache(maxsize=32)
+def _validator(schema_file: str, cls: str) -> Any:
     from jsonschema import Draft201909Validator
 
-    _, rules = _generated(str(schema_file))
-    validators: dict[str, Any] = {}
-    issues: list[Issue] = []
-    for record in records:
-        cls = record.part.cls
-        if cls not in validators:
-            validators[cls] = Draft201909Validator(
-                class_schema(schema_file, cls), format_checker=Draft201909Validator.FORMAT_CHECKER
-            )
-        for top in validators[cls].iter_errors(record.data):
-            for error in _leaf_errors(top):
-                etype, field, message = _classify(error, rules)
-                issues.append(Issue(etype, message, file=record.file, field=record.where(field)))
-    return issues
+    return Draft201909Validator(class_schema(Path(schema_file), cls), format_checker=Draft201909Validator.FORMAT_CHECKER)
+
+
+def validate_instance(data: Any, cls: str, schema_file: Path | None = None) -> list[tuple[ErrorType, str, str]]:
+    """(error type, field path, message) for each way `data` fails to be a `cls` of the model."""
+    from csc_outcomes.resources import schema_path
+
+    schema = str(schema_file or schema_path())
+    _, rules = _generated(schema)
+    return [_classify(error, rules) for top in _validator(schema, cls).iter_errors(data) for error in _leaf_errors(top)]
+
+
+def check_records(records: list[Record], schema_file: Path) -> list[Issue]:
+    return [
+        Issue(etype, message, file=record.file, field=record.where(field))
+        for record in records
+        for etype, field, message in validate_instance(record.data, record.part.cls, schema_file)
+    ]
