@@ -1,8 +1,13 @@
 """csc-outcomes: common outcome measures for children's social care in England."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("csc-outcomes")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    # looked up on demand: importlib.metadata costs 30 ms at every start of the command line
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("csc-outcomes")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

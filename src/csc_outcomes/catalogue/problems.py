@@ -21,7 +21,7 @@ SCHEMA_ENUM = error_type("enum-error", "Value not in the permitted list", E,
                          "Use one of the permissible values of the enum named in the message.")
 SCHEMA_PATTERN = error_type("pattern-error", "Value does not match the required pattern", E,
                             "Identifiers are lower-case snake_case (indicators) or kebab-case (sets, lists, sources); versions are MAJOR.MINOR.PATCH.")
-SCHEMA_TYPE = error_type("type-error", "Value of the wrong type", E,
+SCHEMA_TYPE = error_type("wrong-type", "Value of the wrong type", E,
                          "Give a value of the type the model declares (number, text, list, mapping, date YYYY-MM-DD).")
 SCHEMA_RULE = error_type("rule-error", "A rule of the model is broken", E,
                          "The message quotes the rule; add what it requires.")

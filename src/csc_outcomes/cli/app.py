@@ -9,6 +9,8 @@ import typer
 
 from csc_outcomes.cli import check as check_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
+from csc_outcomes.cli import release as release_cmd
+from csc_outcomes.cli import validate as validate_cmd
 
 app = typer.Typer(
     name="csc-outcomes",
@@ -20,7 +22,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("check")(check_cmd.check)
+app.command("validate")(validate_cmd.validate)
 app.add_typer(indicators_cmd.app, name="indicators")
+app.add_typer(release_cmd.app, name="release")
 
 
 def main() -> None:
@@ -46,7 +50,8 @@ def main() -> None:
 
 def _known_input_error(exc: Exception) -> str | None:
     from csc_outcomes.catalogue import CatalogueReadError
+    from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, CatalogueReadError):
+    if isinstance(exc, (CatalogueReadError, InputError)):
         return str(exc)
     return None

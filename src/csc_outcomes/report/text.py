@@ -39,13 +39,14 @@ def render(report: Report, show: int = SHOW_PER_TYPE) -> str:
             groups[issue.code].append(issue)
         order = sorted(groups, key=lambda c: (list(Severity).index(groups[c][0].severity), c))
         for code in order:
-            issues = groups[code]
+            issues = sorted(groups[code], key=lambda i: (i.row is not None, i.row or 0))
             first = issues[0]
-            lines.append(f"  {first.severity.value.upper()} {code} x{len(issues)}: {first.type.title}")
+            total = len(issues) + task.more.get(code, 0)
+            lines.append(f"  {first.severity.value.upper()} {code} x{total:,}: {first.type.title}")
             for issue in issues[:show]:
                 lines.append(f"    - {_place(issue)}: {issue.message}")
-            if len(issues) > show:
-                lines.append(f"    ... and {len(issues) - show:,} more")
+            if total > show:
+                lines.append(f"    ... and {total - show:,} more")
             lines.append(f"    hint: {first.type.hint}")
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     lines.append(f"{'VALID' if report.valid else 'INVALID'}: {errors:,} error(s), {warnings:,} warning(s)")

@@ -1,0 +1,46 @@
+"""Compiled releases shipped inside the package, so validation works offline against any of them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from csc_outcomes.catalogue import Catalogue, CatalogueReadError
+
+HERE = Path(__file__).resolve().parent
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def available_versions(root: Path = HERE) -> list[str]:
+    found = [p.name for p in root.iterdir() if p.is_dir() and (p / "catalogue.json").is_file()]
+    return sorted(found, key=_key)
+
+
+@dataclass
+class Release:
+    version: str
+    catalogue: Catalogue
+    package: dict[str, Any]
+
+    @property
+    def table_schema(self) -> dict[str, Any]:
+        return self.package["resources"][0]["schema"]
+
+
+def load_release(version: str | None = None, root: Path = HERE) -> Release:
+    versions = available_versions(root)
+    if not versions:
+        raise CatalogueReadError("this installation has no compiled release (run `csc-outcomes release build`)")
+    chosen = version or versions[-1]
+    if chosen not in versions:
+        raise CatalogueReadError(f"framework version {chosen} is not shipped with this package; "
+                                 f"available: {', '.join(versions)}")
+    folder = root / chosen
+    catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return Release(chosen, Catalogue(catalogue), package)

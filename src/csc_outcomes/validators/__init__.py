@@ -1,0 +1,1 @@
+"""Validate a return against a published version of the standard."""

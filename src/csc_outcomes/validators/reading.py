@@ -1,0 +1,303 @@
+"""Turn what the user gave (CSV in any encoding, XLSX) into one clean UTF-8 CSV both engines read.
+
+The user's file is never modified: anything that needs changing is written to a temporary
+copy. Work on the bytes is done in large chunks by C code (codecs, re), never row by row.
+Blank lines become rows of empty cells (Table.keep_blank_lines), so that they are reported
+(blank-row) and the rows after them keep the numbers a spreadsheet shows; DuckDB would skip them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK = 1 << 24  # 16 MiB
+_BLANK_LINE = re.compile(rb"(?<=\n)(\r?\n)")
+_EXCEL_FORMATS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+class InputError(Exception):
+    """The input could not be read: the message says what, where and what to do (exit 2)."""
+
+
+@dataclass
+class Table:
+    """A readable UTF-8 CSV and what we know about where it came from."""
+
+    path: Path
+    labels: list[str]
+    source: Path
+    first_row: int = 2  # the spreadsheet row number of the first data row
+    notes: list[str] = field(default_factory=list)
+    bytes: int = 0
+    lines: int | None = None  # physical lines of `path`, when known
+    _tmp: tempfile.TemporaryDirectory | None = None
+
+    def keep_blank_lines(self) -> bool:
+        """If the file has empty lines, read a copy where each is a row of empty cells (so it is
+        reported and later rows keep their numbers); DuckDB would skip them. True if it did."""
+        if not _has_blank_line(self.path):
+            return False
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+        fixed = Path(self._tmp.name) / "rows.csv"
+        _fix_blank_lines(self.path, fixed, len(self.labels))
+        self.path = fixed
+        self.lines = None
+        return True
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _line_of(path: Path, offset: int) -> int:
+    line = 1
+    with open(path, "rb") as f:
+        remaining = offset
+        while remaining > 0:
+            chunk = f.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return line
+
+
+def _encoding_problem(path: Path, exc: UnicodeDecodeError, offset: int) -> InputError:
+    bad = exc.object[exc.start : exc.start + 1]
+    line = _line_of(path, offset + exc.start)
+    guess = ""
+    if bad and (0x80 <= bad[0] <= 0x9F or bad[0] in (0xA3, 0xA0, 0xE9)):
+        guess = (" It looks like Windows-1252, which Excel writes when you choose 'CSV (Comma delimited)'.")
+    return InputError(
+        f"{path.name} is not UTF-8 text: byte 0x{bad.hex().upper()} on line {line} cannot be decoded.{guess} "
+        "Save it again as 'CSV UTF-8 (Comma delimited)', or tell us the encoding with --encoding "
+        "(for example --encoding cp1252)."
+    )
+
+
+def _transcode(src: Path, dst: Path, encoding: str) -> None:
+    """Copy src to dst as UTF-8, in chunks."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while True:
+            chunk = fin.read(CHUNK)
+            try:
+                fout.write(decoder.decode(chunk, final=not chunk).encode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise _encoding_problem(src, exc, offset) from exc
+            offset += len(chunk)
+            if not chunk:
+                break
+
+
+def _fix_blank_lines(src: Path, dst: Path, width: int) -> None:
+    """Blank lines become rows of empty cells, so they are reported and no row number shifts.
+
+    A blank line inside a quoted cell is data, not a blank row: a candidate counts only when
+    the quotes before it are balanced. Quotes are counted between candidates, so the whole file
+    is scanned once by C code whatever the number of blank lines.
+    """
+    data = src.read_bytes()
+    filler = b"," * max(width - 1, 0)
+    parts: list[bytes] = []
+    start = quotes_upto = quotes = 0
+    for match in _BLANK_LINE.finditer(data):
+        quotes += data.count(b'"', quotes_upto, match.start())
+        quotes_upto = match.start()
+        if quotes % 2 == 0:
+            parts += [data[start : match.start()], filler]
+            start = match.start()
+    parts.append(data[start:])
+    dst.write_bytes(b"".join(parts))
+
+
+def _scan(path: Path) -> tuple[str, int]:
+    """One pass over the bytes: the encoding to read the file as, and its number of lines.
+
+    utf-8, or utf-16 when the file has a UTF-16 byte-order mark; anything else that is not UTF-8
+    is refused with the reason. ASCII chunks (most returns) skip decoding; isascii, the codec and
+    bytes.count all run in C, on 16 MiB at a time.
+    """
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", _count_lines(path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    last = b""
+    pending = False  # the decoder holds part of a character from the previous chunk
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if pending or not chunk.isascii():
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise _encoding_problem(path, exc, offset) from exc
+                pending = decoder.getstate()[0] != b""
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _encoding_problem(path, exc, offset - 1) from exc
+    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0)
+
+
+def _count_lines(path: Path) -> int:
+    lines, last = 0, b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (1 if last not in (b"\n", b"") else 0)
+
+
+def _has_blank_line(path: Path) -> bool:
+    with open(path, "rb") as f:
+        tail = b""
+        while chunk := f.read(CHUNK):
+            seam = tail + chunk[:2]
+            if b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in seam or b"\n\r\n" in seam:
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, "r", encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        # a quoted label may span lines; read on until the record closes
+        while first.count('"') % 2 and (more := f.readline()):
+            first += more
+    if not first.strip():
+        raise InputError(f"{path.name} is empty: the first line should be the header "
+                         "(time_period,time_identifier,geographic_level,...).")
+    return next(csv.reader(io.StringIO(first)))
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    codec, lines = (encoding, None) if encoding else _scan(path)
+    try:
+        codecs.lookup(codec)
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {codec!r}; use a Python codec name such as utf-8 or cp1252") from exc
+    tmp: tempfile.TemporaryDirectory | None = None
+    readable = path
+    notes: list[str] = []
+    if codec.replace("-", "").lower() not in ("utf8", "utf8sig"):
+        tmp = tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+        readable = Path(tmp.name) / "input.csv"
+        _transcode(path, readable, codec)
+        notes.append(f"read as {codec}")
+    labels = _header(readable)
+    if lines is None or readable != path:
+        lines = _scan(readable)[1]
+    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return "" if value is None else str(value)
+
+
+def _trim(cells: list[str], width: int) -> list[str]:
+    """Empty cells past the header's width are spreadsheet padding, not extra cells."""
+    end = len(cells)
+    while end > width and cells[end - 1] == "":
+        end -= 1
+    return cells[:end]
+
+
+def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
+    from python_calamine import CalamineError, load_workbook
+
+    try:
+        book = load_workbook(str(path))
+        names = book.sheet_names
+        if sheet is None:
+            chosen = names[0]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are: {', '.join(names)}")
+        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except (CalamineError, OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path.name} as a spreadsheet ({type(exc).__name__}: {exc}). "
+                         "Is it password-protected or saved in another format? Save it as .xlsx or CSV UTF-8.") from exc
+    if len(rows) < header_row:
+        raise InputError(f"sheet {chosen!r} of {path.name} has {len(rows)} row(s), so row {header_row} "
+                         "cannot be the header (use --header-row to say where the header is).")
+    header = [_cell(v).strip() for v in rows[header_row - 1]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    tmp = tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+    out = Path(tmp.name) / "sheet.csv"
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        # columns are converted one list comprehension at a time; the writer runs in C
+        body = rows[header_row:]
+        for start in range(0, len(body), 50_000):
+            block = body[start : start + 50_000]
+            writer.writerows(_trim([_cell(v) for v in r], width) for r in block)
+    notes = [f"sheet {chosen!r}, header on row {header_row}"]
+    return Table(out, header, path, first_row=header_row + 1, notes=notes, bytes=path.stat().st_size, _tmp=tmp)
+
+
+def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str | None = None) -> Table:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the return file (CSV or XLSX)")
+    if header_row < 1:
+        raise InputError("--header-row counts from 1 (the first row of the sheet)")
+    suffix = path.suffix.lower()
+    if suffix in _EXCEL_FORMATS:
+        return _read_excel(path, sheet, header_row)
+    if sheet is not None or header_row != 1:
+        if header_row != 1:
+            return _read_csv_with_header_row(path, encoding, header_row)
+        raise InputError("--sheet applies to spreadsheets (.xlsx); this file is read as CSV")
+    return _read_csv(path, encoding)
+
+
+def _read_csv_with_header_row(path: Path, encoding: str | None, header_row: int) -> Table:
+    """A CSV with title lines above its header: copy it from the header line on."""
+    table = _read_csv(path, encoding)
+    tmp = table._tmp or tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+    out = Path(tmp.name) / "from-header.csv"
+    with open(table.path, "rb") as fin, open(out, "wb") as fout:
+        for _ in range(header_row - 1):
+            if not fin.readline():
+                raise InputError(f"{path.name} has fewer than {header_row} lines; --header-row is too large")
+        shutil.copyfileobj(fin, fout, CHUNK)
+    table._tmp = None
+    labels = _header(out)
+    return Table(out, labels, path, first_row=header_row + 1, notes=table.notes + [f"header on line {header_row}"],
+                 bytes=table.bytes, lines=_count_lines(out), _tmp=tmp)

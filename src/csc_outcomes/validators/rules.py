@@ -1,0 +1,272 @@
+"""The framework's own rules, as SQL over the typed return (never a Python loop over rows).
+
+`prepare` loads what the rules need from the release (indicators, breakdown codes, local
+authorities, regions) and defines view `t`: the return's rows with their numbers parsed, the
+indicator's definition, the authority and region joined on, and the period's reference date
+worked out from the indicator's year convention. The one-row rules then run together in one
+scan of `t`; only the rules that compare rows (breakdowns adding up, completeness) are queries
+of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csc_outcomes.catalogue import Catalogue
+from csc_outcomes.report import Severity
+from csc_outcomes.validators import errors as E
+from csc_outcomes.validators.findings import Findings, RowCheck
+
+SYMBOLS = "['c', 'k', 'low', 'x', 'z', 'u']"
+_IDENTIFIER = {"reporting_year": ("Reporting year", 4), "workforce_year": ("Reporting year", 4),
+               "calendar_year": ("Calendar year", 4), "academic_year": ("Academic year", 6),
+               "financial_year": ("Financial year", 6)}
+
+
+def _create(con: Any, name: str, columns: str, rows: list[tuple]) -> None:
+    con.execute(f"CREATE TEMP TABLE {name} ({columns})")
+    if rows:
+        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+
+
+def _number(col: str) -> str:
+    return f"CASE WHEN list_contains({SYMBOLS}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
+
+
+def prepare(con: Any, catalogue: Catalogue) -> None:
+    indicators = []
+    breakdowns = []
+    for ind in catalogue.indicators.values():
+        period = ind["period"]
+        month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
+        identifier, digits = _IDENTIFIER[period["year_convention"]]
+        num, den = ind.get("numerator") or {}, ind.get("denominator") or {}
+        # half a unit of the last decimal place, of the value and of reported numerator/denominator
+        half = [0.5 * 10 ** -p if p is not None else 0.0 for p in
+                (ind["decimal_places"], num.get("reported_decimal_places"), den.get("reported_decimal_places"))]
+        indicators.append((ind["id"], ind["status"], ind["measure_type"], bool(num), bool(den),
+                           ind.get("multiplier"), ind["decimal_places"], period["year_convention"], identifier,
+                           digits, month, day, *half, ind.get("superseded_by")))
+        for dis in ind.get("disaggregations") or []:
+            for code in catalogue.code_lists[dis["code_list"]]["codes"]:
+                breakdowns.append((ind["id"], dis["topic"], str(code["code"]), bool(dis["sums_to_total"])))
+    _create(con, "ind", "id VARCHAR, status VARCHAR, measure_type VARCHAR, has_num BOOLEAN, has_den BOOLEAN, "
+            "multiplier DOUBLE, dp INTEGER, convention VARCHAR, identifier VARCHAR, digits INTEGER, "
+            "ref_month INTEGER, ref_day INTEGER, value_err DOUBLE, num_err DOUBLE, den_err DOUBLE, successor VARCHAR",
+            indicators)
+    _create(con, "brk", "indicator_id VARCHAR, topic VARCHAR, code VARCHAR, sums_to_total BOOLEAN", breakdowns)
+    con.execute("CREATE TEMP TABLE brk_topic AS SELECT DISTINCT indicator_id, topic FROM brk")
+    las = [(str(c["code"]), c.get("legacy_code"), c["label"], c.get("parent"), c.get("valid_from"), c.get("valid_to"))
+           for c in catalogue.code_lists["local-authorities"]["codes"]]
+    _create(con, "la_codes", "code VARCHAR, legacy VARCHAR, label VARCHAR, parent VARCHAR, valid_from DATE, "
+            "valid_to DATE", las)
+    # dates compared as YYYYMMDD integers: a million make_date calls cost more than the check
+    # for each code, the other codes its DfE number has had: named when a code is used out of date
+    con.execute("""
+        CREATE TEMP TABLE la AS
+        SELECT a.*, (SELECT string_agg(o.code || coalesce(' from ' || o.valid_from, '') ||
+                                       coalesce(' to ' || o.valid_to, ''), '; ' ORDER BY o.valid_from)
+                     FROM la_codes o WHERE o.legacy = a.legacy AND o.code != a.code) AS others,
+               coalesce(CAST(strftime(valid_from, '%Y%m%d') AS INTEGER), 0) AS from_int,
+               coalesce(CAST(strftime(valid_to, '%Y%m%d') AS INTEGER), 99999999) AS to_int
+        FROM la_codes a""")
+    regions = [(str(c["code"]), c["label"], c.get("parent")) for c in catalogue.code_lists["regions"]["codes"]]
+    _create(con, "reg", "code VARCHAR, label VARCHAR, parent VARCHAR", regions)
+    # numbers in messages as a person writes them: 990, not 990.0
+    con.execute("CREATE OR REPLACE TEMP MACRO fmt(x) AS CASE WHEN x = round(x) AND abs(x) < 1e15 "
+                "THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END")
+    con.execute(f"""
+        CREATE TEMP VIEW t AS
+        SELECT *,
+               CASE WHEN _period_ok AND digits = 6 AND length(time_period) = 6
+                         THEN (_tp // 100 + 1) * 10000 + ref_month * 100 + ref_day
+                    WHEN _period_ok AND digits = 4 AND length(time_period) = 4
+                         THEN _tp * 10000 + ref_month * 100 + ref_day END AS _ref_int
+        FROM (
+        SELECT r.*, i.*,
+               {_number('r.numerator')} AS _num, {_number('r.denominator')} AS _den, {_number('r.value')} AS _val,
+               regexp_full_match(coalesce(r.time_period, ''), '[0-9]{{4}}([0-9]{{2}})?') AS _period_ok,
+               TRY_CAST(r.time_period AS INTEGER) AS _tp,
+               la.code AS la_code, la.legacy AS la_legacy, la.label AS la_label, la.parent AS la_parent,
+               la.valid_from AS la_from, la.valid_to AS la_to, la.from_int AS la_from_int, la.to_int AS la_to_int,
+               la.others AS la_others,
+               pr.label AS la_parent_label, rg.label AS region_label, rg.parent AS region_parent,
+               pr.parent AS la_parent_parent, bt.topic IS NOT NULL AS _topic_ok, b.code IS NOT NULL AS _code_ok
+        FROM ret r
+        LEFT JOIN ind i ON r.indicator_id = i.id
+        LEFT JOIN la ON la.code = r.new_la_code AND r.geographic_level = 'Local authority'
+        LEFT JOIN reg pr ON pr.code = la.parent
+        LEFT JOIN reg rg ON rg.code = r.region_code
+        LEFT JOIN brk_topic bt ON bt.indicator_id = r.indicator_id AND bt.topic = r.breakdown_topic
+        LEFT JOIN brk b ON b.indicator_id = r.indicator_id AND b.topic = r.breakdown_topic AND b.code = r.breakdown
+        WHERE NOT r._blank)""")
+
+
+_GEOGRAPHY = {  # level -> (columns that must be filled, columns that must be blank)
+    "National": ([], ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]),
+    "Regional": (["region_code", "region_name"], ["new_la_code", "old_la_code", "la_name"]),
+    "Local authority": (["region_code", "region_name", "new_la_code", "old_la_code", "la_name"], []),
+}
+_OUT_OF_DATE = "la_code IS NOT NULL AND NOT _ref_int BETWEEN la_from_int AND la_to_int"
+_OUT_OF_DATE_MESSAGE = ("new_la_code || ' (' || la_label || ') is valid ' || coalesce('from ' || la_from, '') || "
+                        "coalesce(' to ' || la_to, '') || ', not on ' || "
+                        "strptime(_ref_int::VARCHAR, '%Y%m%d')::DATE || "
+                        "coalesce('; DfE code ' || la_legacy || ' is also ' || la_others, '')")
+
+
+def row_rules() -> list[RowCheck]:
+    rules = [
+        RowCheck(E.PERIOD_NOT_CONSECUTIVE, "time_period",
+                 "_period_ok AND length(time_period) = 6 AND _tp % 100 != (_tp // 100 % 100 + 1) % 100",
+                 "'the second year of ' || clip(time_period) || ' should be ' || "
+                 "lpad(((_tp // 100 % 100 + 1) % 100)::VARCHAR, 2, '0')", cell="time_period"),
+        RowCheck(E.TIME_IDENTIFIER, "time_identifier",
+                 "id IS NOT NULL AND time_identifier IS NOT NULL AND _period_ok "
+                 "AND (time_identifier != identifier OR length(time_period) != digits)",
+                 "indicator_id || ' is a ' || replace(convention, '_', ' ') || ' measure: expected ''' || identifier "
+                 "|| ''' with a ' || digits || '-digit time_period'", cell="time_identifier"),
+        RowCheck(E.COUNTRY_NAME, "country_name",
+                 "country_code = 'E92000001' AND country_name IS DISTINCT FROM 'England'",
+                 "'E92000001 is England'", cell="country_name"),
+        RowCheck(E.INDICATOR_DEPRECATED, "indicator_id", "status = 'deprecated'",
+                 "indicator_id || ' is deprecated' || coalesce('; its successor is ' || successor, '')",
+                 cell="indicator_id"),
+        RowCheck(E.INDICATOR_RETIRED, "indicator_id", "status = 'retired'",
+                 "indicator_id || ' is retired' || coalesce('; report ' || successor || ' instead', '')",
+                 cell="indicator_id"),
+        RowCheck(E.INDICATOR_DRAFT, "indicator_id", "status = 'draft'",
+                 "indicator_id || ' is a draft: its definition may still change'", cell="indicator_id"),
+        RowCheck(E.BREAKDOWN, "breakdown",
+                 "id IS NOT NULL AND breakdown_topic IS NOT NULL AND breakdown IS NOT NULL AND CASE "
+                 "WHEN breakdown_topic = 'Total' THEN breakdown != 'Total' ELSE NOT _code_ok END",
+                 "CASE WHEN breakdown_topic = 'Total' THEN 'with breakdown_topic Total the breakdown is Total' "
+                 "WHEN NOT _topic_ok THEN indicator_id || ' has no breakdown ''' || clip(breakdown_topic) || '''' "
+                 "ELSE '''' || clip(breakdown) || ''' is not a code of ' || breakdown_topic END", cell="breakdown"),
+        RowCheck(E.MISSING_VALUE, "value", "value IS NULL", "'value is blank'"),
+        RowCheck(E.MISSING_NUMERATOR, "numerator", "has_num AND numerator IS NULL AND measure_type != 'count'",
+                 "indicator_id || ' defines a numerator; the cell is blank'"),
+        RowCheck(E.MISSING_DENOMINATOR, "denominator", "has_den AND denominator IS NULL",
+                 "indicator_id || ' defines a denominator; the cell is blank'"),
+        RowCheck(E.UNEXPECTED_DENOMINATOR, "denominator",
+                 "id IS NOT NULL AND NOT has_den AND denominator IS NOT NULL AND denominator != 'z'",
+                 "indicator_id || ' has no denominator'", cell="denominator"),
+        RowCheck(E.NEGATIVE, "numerator", "_num < 0", "'numerator is negative'", cell="numerator"),
+        RowCheck(E.NEGATIVE, "denominator", "_den < 0", "'denominator is negative'", cell="denominator"),
+        RowCheck(E.NEGATIVE, "value",
+                 "_val < 0 AND measure_type IN ('count', 'proportion', 'percentage', 'rate', 'currency', 'duration')",
+                 "'value is negative'", cell="value"),
+        RowCheck(E.NUMERATOR_EXCEEDS, "numerator", "measure_type IN ('percentage', 'proportion') AND _num > _den",
+                 "'numerator ' || numerator || ' is larger than denominator ' || denominator", cell="numerator"),
+        RowCheck(E.ZERO_DENOMINATOR, "value", "has_den AND _den = 0 AND _val IS NOT NULL",
+                 "'the denominator is 0, so the value is z (not applicable)'", cell="value"),
+        # value = numerator / denominator x multiplier, within half a unit of the last decimal place
+        # plus what rounding the reported numerator and denominator can move it by
+        RowCheck(E.VALUE_MISMATCH, "value",
+                 "has_den AND multiplier IS NOT NULL AND _den > 0 AND _num IS NOT NULL AND _val IS NOT NULL AND "
+                 "abs(_val - _num / _den * multiplier) > value_err + multiplier * (num_err / _den "
+                 "+ abs(_num) * den_err / (_den * _den)) + 1e-9 * abs(_num / _den * multiplier)",
+                 "'value ' || value || ' but ' || numerator || ' / ' || denominator || "
+                 "CASE WHEN multiplier != 1 THEN ' x ' || fmt(multiplier) ELSE '' END || ' = ' || "
+                 "printf('%.' || (dp + 2) || 'f', _num / _den * multiplier) || ' (' || "
+                 "printf('%.' || dp || 'f', _num / _den * multiplier) || ' at ' || dp || ' dp)'", cell="value"),
+        RowCheck(E.VALUE_MISMATCH, "value",
+                 "measure_type = 'count' AND _num IS NOT NULL AND _val IS NOT NULL AND _val != _num",
+                 "'value ' || value || ' but the count (numerator) is ' || numerator", cell="value"),
+        RowCheck(E.RECOMPUTABLE, "value", "value = 'c' AND _num IS NOT NULL AND _den IS NOT NULL",
+                 "'value is suppressed but numerator and denominator are given'", cell="value"),
+        RowCheck(E.LA_NOT_VALID, "new_la_code",
+                 f"{_OUT_OF_DATE} AND (_num IS NOT NULL OR _den IS NOT NULL OR _val IS NOT NULL)",
+                 _OUT_OF_DATE_MESSAGE, cell="new_la_code"),
+        RowCheck(E.LA_PLACEHOLDER, "new_la_code",
+                 f"{_OUT_OF_DATE} AND _num IS NULL AND _den IS NULL AND _val IS NULL",
+                 _OUT_OF_DATE_MESSAGE, cell="new_la_code"),
+        RowCheck(E.LA_MISMATCH, "old_la_code",
+                 "la_code IS NOT NULL AND old_la_code IS NOT NULL AND la_legacy IS NOT NULL AND old_la_code != la_legacy",
+                 "new_la_code || ' is ' || la_legacy || ', not ' || clip(old_la_code)", cell="old_la_code"),
+        RowCheck(E.LA_MISMATCH, "la_name",
+                 "la_code IS NOT NULL AND la_name != la_label AND lower(trim(la_name)) != lower(la_label)",
+                 "new_la_code || ' is ' || la_label || ', not ' || clip(la_name)", cell="la_name"),
+        # a region agrees when it is the authority's region or contains it (London, Inner London)
+        RowCheck(E.REGION_MISMATCH, "region_code",
+                 "la_code IS NOT NULL AND region_code IS NOT NULL AND la_parent IS NOT NULL "
+                 "AND region_code != la_parent AND region_parent IS DISTINCT FROM la_parent "
+                 "AND la_parent_parent IS DISTINCT FROM region_code",
+                 "la_label || ' is in ' || la_parent || coalesce(' (' || la_parent_label || ')', '') || "
+                 "', not ' || clip(region_code)", cell="region_code"),
+        RowCheck(E.REGION_MISMATCH, "region_name",
+                 "region_label IS NOT NULL AND region_name != region_label "
+                 "AND lower(trim(region_name)) != lower(region_label)",
+                 "region_code || ' is ' || region_label || ', not ' || clip(region_name)", cell="region_name"),
+    ]
+    for level, (filled, blank) in _GEOGRAPHY.items():
+        rules += [RowCheck(E.GEOGRAPHY_COLUMNS, col, f"geographic_level = '{level}' AND {col} IS NULL",
+                           f"'{level} rows need {col}'") for col in filled]
+        rules += [RowCheck(E.GEOGRAPHY_COLUMNS, col, f"geographic_level = '{level}' AND {col} IS NOT NULL",
+                           f"'{level} rows leave {col} blank'", cell=col) for col in blank]
+    return rules
+
+
+_BREAKDOWN_SUM = """
+    WITH parts AS (
+        SELECT t.time_period, t.time_identifier, t.geographic_level, t.region_code, t.new_la_code,
+               t.indicator_id, t.breakdown_topic, count(*) AS n, count(_num) AS n_num, sum(_num) AS s_num,
+               count(_den) AS n_den, sum(_den) AS s_den, max(num_err) AS num_err, max(den_err) AS den_err
+        FROM t JOIN brk b ON b.indicator_id = t.indicator_id AND b.topic = t.breakdown_topic
+                         AND b.code = t.breakdown AND b.sums_to_total
+        GROUP BY ALL),
+    codes AS (SELECT indicator_id, topic, count(*) AS n_codes FROM brk GROUP BY ALL),
+    joined AS (
+        SELECT tot._row, tot._num, tot._den, p.*
+        FROM parts p JOIN codes c ON c.indicator_id = p.indicator_id AND c.topic = p.breakdown_topic
+        JOIN t tot ON tot.breakdown_topic = 'Total' AND tot.indicator_id = p.indicator_id
+             AND tot.time_period = p.time_period AND tot.time_identifier = p.time_identifier
+             AND tot.geographic_level = p.geographic_level
+             AND tot.region_code IS NOT DISTINCT FROM p.region_code
+             AND tot.new_la_code IS NOT DISTINCT FROM p.new_la_code
+        WHERE p.n = c.n_codes)
+    SELECT _row, 'numerator' AS field, fmt(_num) AS cell,
+           'the ' || breakdown_topic || ' rows add up to ' || fmt(s_num) || ', the Total row says ' || fmt(_num) AS message
+    FROM joined WHERE n_num = n AND _num IS NOT NULL
+      AND abs(s_num - _num) > n * num_err + 1e-9
+    UNION ALL
+    SELECT _row, 'denominator', fmt(_den),
+           'the ' || breakdown_topic || ' rows add up to ' || fmt(s_den) || ', the Total row says ' || fmt(_den)
+    FROM joined WHERE n_den = n AND _den IS NOT NULL
+      AND abs(s_den - _den) > n * den_err + 1e-9"""
+
+
+def check_breakdown_sums(con: Any, findings: Findings) -> None:
+    findings.add_query(con, E.BREAKDOWN_SUM, _BREAKDOWN_SUM)
+
+
+def check_set(con: Any, catalogue: Catalogue, set_id: str, required: bool, findings: Findings) -> None:
+    """Completeness against an indicator set: every member, for every place and period reported."""
+    members = catalogue.indicator_sets[set_id]["members"]
+    con.execute("CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS id", [members])
+    before = len(findings.issues)
+    findings.add_query(con, E.SET_INDICATOR_MISSING, f"""
+        SELECT NULL::BIGINT AS _row, 'indicator_id' AS field, m.id AS cell,
+               m.id || ' (set {set_id}) is not in the return' AS message
+        FROM members m WHERE m.id NOT IN (SELECT indicator_id FROM t WHERE indicator_id IS NOT NULL)""")
+    # A place is expected to report a member in a period when it reports another indicator with
+    # the same year convention and reference date there: a place's code can differ between a
+    # 31 March and a 30 September collection (Barnsley in 2025), and joint returns exist in one only.
+    findings.add_query(con, E.SET_ROW_MISSING, """
+        WITH reported AS (SELECT DISTINCT convention, ref_month, ref_day, time_period, time_identifier,
+                                 geographic_level, region_code, new_la_code,
+                                 coalesce(la_name, region_name, country_name) AS place
+                          FROM t WHERE id IS NOT NULL),
+             expected AS (SELECT m.id, r.*
+                          FROM members m JOIN ind i ON i.id = m.id
+                          JOIN reported r ON r.convention = i.convention AND r.ref_month = i.ref_month
+                                         AND r.ref_day = i.ref_day
+                          WHERE m.id IN (SELECT indicator_id FROM t))
+        SELECT NULL::BIGINT AS _row, 'indicator_id' AS field, e.id AS cell,
+               'no Total row for ' || e.id || ', ' || e.place || ', ' || e.time_period AS message
+        FROM expected e WHERE NOT EXISTS (
+            SELECT 1 FROM t WHERE t.indicator_id = e.id AND t.breakdown_topic = 'Total'
+              AND t.time_period = e.time_period AND t.geographic_level = e.geographic_level
+              AND t.region_code IS NOT DISTINCT FROM e.region_code AND t.new_la_code IS NOT DISTINCT FROM e.new_la_code)""")
+    if required:
+        for issue in findings.issues[before:]:
+            issue.severity = Severity.ERROR

@@ -1,0 +1,68 @@
+"""Generate the Frictionless Table Schema of the canonical return from the LinkML model.
+
+LinkML has no Table Schema generator (linkml issue 861), so this is ours: the ReturnRow class
+gives the fields, their types, required flags, anchored patterns and the primary key; the
+`values_from` and `missing_values_from` annotations bind columns to the catalogue's code lists.
+Build time only: it imports linkml. The result is compiled into each release.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from csc_outcomes.catalogue import Catalogue
+
+RETURN_CLASS = "ReturnRow"
+_TYPES = {"string": "string", "integer": "integer", "decimal": "number", "float": "number", "double": "number",
+          "boolean": "boolean", "date": "date"}
+
+
+def breakdown_topics(catalogue: Catalogue) -> list[str]:
+    topics = {d["topic"] for ind in catalogue.indicators.values() for d in ind.get("disaggregations") or []}
+    return ["Total", *sorted(topics)]
+
+
+def _values(reference: str, catalogue: Catalogue) -> list[str]:
+    kind, _, name = reference.partition(":")
+    if kind == "codelist":
+        return [str(c["code"]) for c in catalogue.code_lists[name]["codes"]]
+    if kind == "catalogue" and name == "indicators":
+        return sorted(catalogue.indicators)
+    if kind == "catalogue" and name == "breakdown_topics":
+        return breakdown_topics(catalogue)
+    raise ValueError(f"unknown values_from reference {reference!r} in the model")
+
+
+def _anchored(pattern: str) -> str:
+    """frictionless anchors patterns and DuckDB/JSON Schema do not: store them anchored."""
+    return ("" if pattern.startswith("^") else "^") + pattern + ("" if pattern.endswith("$") else "$")
+
+
+def table_schema(schema_file: Path, catalogue: Catalogue) -> dict[str, Any]:
+    from linkml_runtime.utils.schemaview import SchemaView
+
+    view = SchemaView(str(schema_file))
+    fields: list[dict[str, Any]] = []
+    for slot in view.class_induced_slots(RETURN_CLASS):
+        notes = {tag: slot.annotations[tag].value for tag in (slot.annotations._keys() if slot.annotations else [])}
+        field: dict[str, Any] = {"name": slot.name, "type": _TYPES.get(slot.range or "string", "string")}
+        if slot.description:
+            field["description"] = " ".join(str(slot.description).split())
+        constraints: dict[str, Any] = {}
+        missing_ref = notes.get("missing_values_from")
+        if missing_ref:
+            # A symbol is a typed missing value; a required constraint would reject it.
+            field["missingValues"] = ["", *_values(missing_ref, catalogue)]
+        elif slot.required:
+            constraints["required"] = True
+        if slot.pattern:
+            constraints["pattern"] = _anchored(slot.pattern)
+        if notes.get("values_from"):
+            constraints["enum"] = _values(notes["values_from"], catalogue)
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    keys = view.get_class(RETURN_CLASS).unique_keys or {}
+    primary = next(iter(keys.values())).unique_key_slots if keys else []
+    return {"fields": fields, "primaryKey": list(primary), "missingValues": [""]}

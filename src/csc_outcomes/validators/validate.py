@@ -1,0 +1,94 @@
+"""Validate a return: read it, check its header, its Table Schema and the framework's rules.
+
+The library entry point a notebook calls; the CLI is a thin shell over `validate_file`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from csc_outcomes.releases import Release, load_release
+from csc_outcomes.report import Report, Task
+from csc_outcomes.validators.findings import Findings
+from csc_outcomes.validators.header import check_header
+from csc_outcomes.validators.reading import InputError, read_input
+
+ENGINES = ("duckdb", "frictionless")
+
+
+def _dedupe(findings: Findings) -> None:
+    """One problem, one report: a short row's padded cells are reported as missing-cell only,
+    and a blank row as blank-row only (frictionless adds a primary-key error for it)."""
+    missing = {(i.row, i.field) for i in findings.issues if i.code == "missing-cell"}
+    blank = {i.row for i in findings.issues if i.code == "blank-row"}
+    if missing or blank:
+        findings.issues = [i for i in findings.issues
+                           if not (i.code in ("constraint-error", "missing-value", "missing-numerator",
+                                              "missing-denominator", "geography-columns")
+                                   and (i.row, i.field) in missing)
+                           and not (i.code == "primary-key" and i.row in blank)]
+
+
+def validate_file(path: Path, *, framework_version: str | None = None, engine: str = "duckdb",
+                  indicator_set: str | None = None, require_complete: bool = False, sheet: str | None = None,
+                  header_row: int = 1, encoding: str | None = None, release: Release | None = None) -> Report:
+    """The report on one return. Raises InputError when the file cannot be read at all."""
+    import duckdb
+
+    from csc_outcomes.validators import frame, rules, structure
+
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    started = time.perf_counter()
+    release = release or load_release(framework_version)
+    catalogue = release.catalogue
+    if indicator_set is not None and indicator_set not in catalogue.indicator_sets:
+        raise InputError(f"framework {release.version} has no indicator set {indicator_set!r}; "
+                         f"its sets are: {', '.join(sorted(catalogue.indicator_sets))}")
+    schema = release.table_schema
+    field_names = [f["name"] for f in schema["fields"]]
+    with read_input(Path(path), sheet=sheet, header_row=header_row, encoding=encoding) as table:
+        header = check_header(table.labels, field_names, header_row=table.first_row - 1)
+        present = set(header.column_of)
+        findings = Findings()
+        findings.extend(header.issues)
+        con = duckdb.connect()
+        try:
+            loaded = frame.load(con, table, field_names, header.column_of)
+            checks = []
+            if engine == "duckdb":
+                findings.extend(loaded.issues)
+                for code, n in loaded.more.items():
+                    findings.more[code] = findings.more.get(code, 0) + n
+                structure.check_table(con, schema, present, findings)
+                checks += structure.row_checks(con, schema, present)
+            else:
+                from csc_outcomes.validators.frictionless_engine import check_structure_frictionless
+
+                findings.extend(check_structure_frictionless(table, schema, present))
+            if {"indicator_id", "time_period", "value"} <= present:
+                before = len(findings.issues)
+                rules.prepare(con, catalogue)
+                # the Table Schema's one-row checks and the framework's run in one scan of the table
+                findings.add_row_checks(con, "t", checks + rules.row_rules())
+                rules.check_breakdown_sums(con, findings)
+                if indicator_set is not None:
+                    rules.check_set(con, catalogue, indicator_set, require_complete, findings)
+                # a missing column is reported once, as missing-label, not again on every row
+                absent = set(field_names) - present
+                findings.issues[before:] = [i for i in findings.issues[before:] if i.field not in absent]
+            else:
+                findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
+        finally:
+            con.close()
+        _dedupe(findings)
+        task = Task(name=str(path), issues=findings.issues, more=findings.more,
+                    stats={"rows": loaded.rows + loaded.rejected, "fields": len(table.labels), "bytes": table.bytes})
+        meta = {"title": "csc-outcomes validate", "input": str(path), "framework_version": release.version,
+                "engine": engine}
+        if indicator_set:
+            meta["indicator_set"] = indicator_set
+        if table.notes:
+            meta["read"] = "; ".join(table.notes)
+    return Report([task], meta=meta, seconds=time.perf_counter() - started)
