@@ -52,14 +52,15 @@ def test_utf16_with_byte_order_mark_is_read(tmp_path: Path):
     assert validate_file(path).valid
 
 
-def test_blank_lines_keep_the_row_numbers_a_spreadsheet_shows(tmp_path: Path):
+@pytest.mark.parametrize("engine", ["duckdb", "frictionless"])
+def test_blank_lines_keep_the_row_numbers_a_spreadsheet_shows(tmp_path: Path, engine: str):
     header, body = _sample(6)
     broken = body[4].split(",")
     broken[15] = "oops"
     lines = [header, *body[:3], "", body[3], ",".join(broken)]
     path = tmp_path / "blank.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert _flat(validate_file(path)) == [[5, None, "blank-row"], [7, "value", "type-error"]]
+    assert _flat(validate_file(path, engine=engine)) == [[5, None, "blank-row"], [7, "value", "type-error"]]
 
 
 def test_unterminated_quote_is_reported_and_the_rest_is_checked(tmp_path: Path):
@@ -111,13 +112,14 @@ def _typed(line: str) -> list:
     return out
 
 
-def test_xlsx_with_title_rows_and_a_named_sheet(tmp_path: Path, cli):
+@pytest.mark.parametrize("engine", ["duckdb", "frictionless"])
+def test_xlsx_with_title_rows_and_a_named_sheet(tmp_path: Path, cli, engine: str):
     header, body = _sample(20)
     path = tmp_path / "return.xlsx"
     rows = [header.split(","), *[_typed(line) for line in body]]
     rows[5][15] = "n/a"  # the 5th data row: spreadsheet row 3 + 5 = 8
     _xlsx(path, rows, title_rows=2)
-    report = validate_file(path, sheet="Return", header_row=3)
+    report = validate_file(path, sheet="Return", header_row=3, engine=engine)
     assert _flat(report) == [[8, "value", "type-error"]]
     out = cli("validate", str(path), "--sheet", "Nope", "--header-row", "3")
     assert out.returncode == 2 and "its sheets are: Return, Notes" in out.stderr
