@@ -12,7 +12,7 @@ from conftest import ROOT
 def test_shipped_release_is_not_stale(tmp_path: Path):
     built = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path)
     shipped = HERE / built.name
-    for name in ("catalogue.json", "datapackage.json"):
+    for name in ("catalogue.json", "datapackage.json", "schema.json"):
         assert (built / name).read_bytes() == (shipped / name).read_bytes(), (
             f"{name} is stale: run `csc-outcomes release build --output src/csc_outcomes/releases`")
 
@@ -20,7 +20,7 @@ def test_shipped_release_is_not_stale(tmp_path: Path):
 def test_build_is_deterministic(tmp_path: Path):
     a = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path / "a")
     b = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path / "b")
-    for name in ("catalogue.json", "datapackage.json"):
+    for name in ("catalogue.json", "datapackage.json", "schema.json"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
 

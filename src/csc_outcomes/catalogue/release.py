@@ -50,6 +50,17 @@ def data_package(catalogue: Catalogue, schema_file: Path) -> dict[str, Any]:
     }
 
 
+def json_schema(schema_file: Path) -> dict[str, Any]:
+    """The JSON Schema of the whole model, by LinkML's own generator: runtime commands validate
+    mapping specs against it with jsonschema, without importing linkml."""
+    import logging
+
+    from linkml.generators.jsonschemagen import JsonSchemaGenerator
+
+    logging.getLogger("linkml").setLevel(logging.ERROR)
+    return json.loads(JsonSchemaGenerator(str(schema_file)).serialize())
+
+
 def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     """Write output/<version>/ and return that folder."""
     catalogue = compile_catalogue(source_dir)
@@ -57,4 +68,5 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     (target / "catalogue.json").write_text(_dump(catalogue.document), encoding="utf-8")
     (target / "datapackage.json").write_text(_dump(data_package(catalogue, schema_file)), encoding="utf-8")
+    (target / "schema.json").write_text(_dump(json_schema(schema_file)), encoding="utf-8")
     return target

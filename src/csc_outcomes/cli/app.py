@@ -8,7 +8,9 @@ import sys
 import typer
 
 from csc_outcomes.cli import check as check_cmd
+from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
+from csc_outcomes.cli import mappings as mappings_cmd
 from csc_outcomes.cli import release as release_cmd
 from csc_outcomes.cli import validate as validate_cmd
 
@@ -23,7 +25,9 @@ app = typer.Typer(
 )
 app.command("check")(check_cmd.check)
 app.command("validate")(validate_cmd.validate)
+app.command("harmonise")(harmonise_cmd.harmonise)
 app.add_typer(indicators_cmd.app, name="indicators")
+app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(release_cmd.app, name="release")
 
 
@@ -50,8 +54,9 @@ def main() -> None:
 
 def _known_input_error(exc: Exception) -> str | None:
     from csc_outcomes.catalogue import CatalogueReadError
+    from csc_outcomes.harmonise.spec import SpecError
     from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, (CatalogueReadError, InputError)):
+    if isinstance(exc, (CatalogueReadError, InputError, SpecError)):
         return str(exc)
     return None

@@ -27,9 +27,16 @@ class Release:
     catalogue: Catalogue
     package: dict[str, Any]
 
+    folder: Path
+
     @property
     def table_schema(self) -> dict[str, Any]:
         return self.package["resources"][0]["schema"]
+
+    def json_schema(self, cls: str) -> dict[str, Any]:
+        """The JSON Schema of one class of the model at this release (read on demand)."""
+        model = json.loads((self.folder / "schema.json").read_text(encoding="utf-8"))
+        return {"$schema": model.get("$schema"), "$defs": model["$defs"], "$ref": f"#/$defs/{cls}"}
 
 
 def load_release(version: str | None = None, root: Path = HERE) -> Release:
@@ -43,4 +50,4 @@ def load_release(version: str | None = None, root: Path = HERE) -> Release:
     folder = root / chosen
     catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    return Release(chosen, Catalogue(catalogue), package)
+    return Release(chosen, Catalogue(catalogue), package, folder)

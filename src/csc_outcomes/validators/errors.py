@@ -72,6 +72,8 @@ NUMERATOR_EXCEEDS = error_type("numerator-exceeds-denominator", "Numerator is la
                                "A percentage or proportion counts part of its denominator: check both figures.")
 ZERO_DENOMINATOR = error_type("zero-denominator", "Value given where the denominator is zero", E,
                               "With a zero denominator the value is z (not applicable).")
+ZERO_OVER_ZERO = error_type("zero-value-of-nothing", "Value 0 given where the denominator is zero", W,
+                            "0 of 0 is not applicable: the value is z. No figure is misstated, so this is a warning.")
 VALUE_MISMATCH = error_type("value-mismatch", "Value is not numerator / denominator x multiplier", E,
                             "Recompute the value from the unrounded numerator and denominator, at the "
                             "indicator's decimal places.")

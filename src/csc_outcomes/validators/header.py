@@ -18,7 +18,8 @@ class Header:
     issues: list[Issue] = field(default_factory=list)
 
 
-def check_header(labels: list[str], field_names: list[str], header_row: int = 1) -> Header:
+def check_header(labels: list[str], field_names: list[str], header_row: int = 1,
+                 optional: frozenset[str] = frozenset()) -> Header:
     result = Header()
     known = set(field_names)
     seen: dict[str, int] = {}
@@ -41,6 +42,6 @@ def check_header(labels: list[str], field_names: list[str], header_row: int = 1)
             result.issues.append(Issue(E.EXTRA_LABEL, f"'{label}' is not a column of the return{hint}",
                                        row=header_row, field=label, note=where))
     for name in field_names:
-        if name not in result.column_of:
+        if name not in result.column_of and name not in optional:
             result.issues.append(Issue(E.MISSING_LABEL, f"the column '{name}' is missing", row=header_row, field=name))
     return result

@@ -230,7 +230,22 @@ def _trim(cells: list[str], width: int) -> list[str]:
     return cells[:end]
 
 
-def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
+def _two_row_header(rows: list[list], header_row: int, merged: list) -> list[str]:
+    """A group row above a name row, as systems export them: merged group cells are spread over
+    their columns, and each label becomes 'Group: Name' (or whichever of the two is present)."""
+    top, bottom = header_row - 2, header_row - 1
+    upper = [_cell(v).strip() for v in rows[top]]
+    lower = [_cell(v).strip() for v in rows[bottom]]
+    for (r0, c0), (r1, c1) in merged or []:
+        for row, cells in ((top, upper), (bottom, lower)):
+            if r0 <= row <= r1 and c0 < len(cells):
+                value = _cell(rows[r0][c0]).strip()
+                for c in range(c0, min(c1 + 1, len(cells))):
+                    cells[c] = value
+    return [f"{u}: {lo}" if u and lo and u != lo else (lo or u) for u, lo in zip(upper, lower)]
+
+
+def _read_excel(path: Path, sheet: str | None, header_row: int, header_rows: int = 1) -> Table:
     from python_calamine import CalamineError, load_workbook
 
     try:
@@ -242,7 +257,9 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
             chosen = sheet
         else:
             raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are: {', '.join(names)}")
-        rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        worksheet = book.get_sheet_by_name(chosen)
+        rows = worksheet.to_python(skip_empty_area=False)
+        merged = worksheet.merged_cell_ranges if header_rows == 2 else []
     except InputError:
         raise
     except (CalamineError, OSError, ValueError) as exc:
@@ -251,7 +268,10 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     if len(rows) < header_row:
         raise InputError(f"sheet {chosen!r} of {path.name} has {len(rows)} row(s), so row {header_row} "
                          "cannot be the header (use --header-row to say where the header is).")
-    header = [_cell(v).strip() for v in rows[header_row - 1]]
+    if header_rows == 2 and header_row < 2:
+        raise InputError("a two-row header needs --header-row (the lower row) of 2 or more")
+    header = (_two_row_header(rows, header_row, merged) if header_rows == 2
+              else [_cell(v).strip() for v in rows[header_row - 1]])
     while header and header[-1] == "":
         header.pop()
     width = len(header)
@@ -269,7 +289,8 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     return Table(out, header, path, first_row=header_row + 1, notes=notes, bytes=path.stat().st_size, _tmp=tmp)
 
 
-def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str | None = None) -> Table:
+def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str | None = None,
+               header_rows: int = 1) -> Table:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist")
@@ -279,7 +300,9 @@ def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, enc
         raise InputError("--header-row counts from 1 (the first row of the sheet)")
     suffix = path.suffix.lower()
     if suffix in _EXCEL_FORMATS:
-        return _read_excel(path, sheet, header_row)
+        return _read_excel(path, sheet, header_row, header_rows)
+    if header_rows != 1:
+        raise InputError("two-row headers are read from spreadsheets (.xlsx), where merged cells show the groups")
     if sheet is not None or header_row != 1:
         if header_row != 1:
             return _read_csv_with_header_row(path, encoding, header_row)

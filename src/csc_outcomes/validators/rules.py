@@ -34,6 +34,12 @@ def _number(col: str) -> str:
 
 
 def prepare(con: Any, catalogue: Catalogue) -> None:
+    load_reference(con, catalogue)
+    define_view(con)
+
+
+def load_reference(con: Any, catalogue: Catalogue) -> None:
+    """Tables of the release the rules (and the harmoniser) join on: ind, brk, la, reg."""
     indicators = []
     breakdowns = []
     for ind in catalogue.indicators.values():
@@ -75,6 +81,10 @@ def prepare(con: Any, catalogue: Catalogue) -> None:
     # numbers in messages as a person writes them: 990, not 990.0
     con.execute("CREATE OR REPLACE TEMP MACRO fmt(x) AS CASE WHEN x = round(x) AND abs(x) < 1e15 "
                 "THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END")
+
+
+def define_view(con: Any) -> None:
+    """View `t`: the return's rows, numbers parsed, with the indicator, authority and region joined."""
     con.execute(f"""
         CREATE TEMP VIEW t AS
         SELECT *,
@@ -157,8 +167,10 @@ def row_rules() -> list[RowCheck]:
                  "'value is negative'", cell="value"),
         RowCheck(E.NUMERATOR_EXCEEDS, "numerator", "measure_type IN ('percentage', 'proportion') AND _num > _den",
                  "'numerator ' || numerator || ' is larger than denominator ' || denominator", cell="numerator"),
-        RowCheck(E.ZERO_DENOMINATOR, "value", "has_den AND _den = 0 AND _val IS NOT NULL",
+        RowCheck(E.ZERO_DENOMINATOR, "value", "has_den AND _den = 0 AND _val IS NOT NULL AND _val != 0",
                  "'the denominator is 0, so the value is z (not applicable)'", cell="value"),
+        RowCheck(E.ZERO_OVER_ZERO, "value", "has_den AND _den = 0 AND _val = 0",
+                 "'the denominator is 0: write z (not applicable) rather than 0'", cell="value"),
         # value = numerator / denominator x multiplier, within half a unit of the last decimal place
         # plus what rounding the reported numerator and denominator can move it by
         RowCheck(E.VALUE_MISMATCH, "value",

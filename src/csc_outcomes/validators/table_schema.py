@@ -23,8 +23,10 @@ def breakdown_topics(catalogue: Catalogue) -> list[str]:
     return ["Total", *sorted(topics)]
 
 
-def _values(reference: str, catalogue: Catalogue) -> list[str]:
+def _values(reference: str, catalogue: Catalogue, view: Any) -> list[str]:
     kind, _, name = reference.partition(":")
+    if kind == "enum":
+        return list(view.get_enum(name).permissible_values)
     if kind == "codelist":
         return [str(c["code"]) for c in catalogue.code_lists[name]["codes"]]
     if kind == "catalogue" and name == "indicators":
@@ -53,13 +55,15 @@ def table_schema(schema_file: Path, catalogue: Catalogue) -> dict[str, Any]:
         missing_ref = notes.get("missing_values_from")
         if missing_ref:
             # A symbol is a typed missing value; a required constraint would reject it.
-            field["missingValues"] = ["", *_values(missing_ref, catalogue)]
+            field["missingValues"] = ["", *_values(missing_ref, catalogue, view)]
         elif slot.required:
             constraints["required"] = True
         if slot.pattern:
             constraints["pattern"] = _anchored(slot.pattern)
         if notes.get("values_from"):
-            constraints["enum"] = _values(notes["values_from"], catalogue)
+            constraints["enum"] = _values(notes["values_from"], catalogue, view)
+        if str(notes.get("optional_column", "")).lower() == "true":
+            field["x-optional"] = True  # the column may be absent (Table Schema allows extra properties)
         if constraints:
             field["constraints"] = constraints
         fields.append(field)

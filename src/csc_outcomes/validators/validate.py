@@ -49,7 +49,8 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
     schema = release.table_schema
     field_names = [f["name"] for f in schema["fields"]]
     with read_input(Path(path), sheet=sheet, header_row=header_row, encoding=encoding) as table:
-        header = check_header(table.labels, field_names, header_row=table.first_row - 1)
+        optional = frozenset(f["name"] for f in schema["fields"] if f.get("x-optional"))
+        header = check_header(table.labels, field_names, header_row=table.first_row - 1, optional=optional)
         present = set(header.column_of)
         findings = Findings()
         findings.extend(header.issues)
@@ -76,7 +77,7 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
                 if indicator_set is not None:
                     rules.check_set(con, catalogue, indicator_set, require_complete, findings)
                 # a missing column is reported once, as missing-label, not again on every row
-                absent = set(field_names) - present
+                absent = set(field_names) - present - optional
                 findings.issues[before:] = [i for i in findings.issues[before:] if i.field not in absent]
             else:
                 findings.add_row_checks(con, "ret WHERE NOT _blank", checks)

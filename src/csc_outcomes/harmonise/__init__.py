@@ -1,0 +1,1 @@
+"""Harmonisation: map a local or published variant onto the canonical return, declaratively."""

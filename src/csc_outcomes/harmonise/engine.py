@@ -1,0 +1,382 @@
+"""Execute a mapping spec: one SQL query per indicator mapping over the source table, in DuckDB.
+
+Every source row is accounted for. It is used (it gave an output row, or a value one read from
+another row of its group), or it is unused with a reason: not selected by any mapping (info), or
+selected but not placeable (an unparseable period, an unknown place, an unmapped code, a missing
+population estimate: errors). rows in = rows used + rows unused, and the lineage file says which
+source rows made each output row, through which transforms.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csc_outcomes.harmonise import geography, periods
+from csc_outcomes.harmonise.spec import SpecError, load_spec
+from csc_outcomes.releases import Release, load_release
+from csc_outcomes.report import Issue, Report, Severity, Task, error_type
+from csc_outcomes.validators.frame import quote as q
+
+OUTPUT = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+          "region_name", "new_la_code", "old_la_code", "la_name", "indicator_id", "breakdown_topic", "breakdown",
+          "numerator", "denominator", "value", "match_type"]
+POPULATION = Path(__file__).resolve().parent / "data" / "ons_mye_0_17.csv"
+
+NOT_SELECTED = error_type("row-not-selected", "Row not selected by any indicator mapping", Severity.INFO,
+                          "Expected for rows the standard has no indicator for; otherwise add a mapping.")
+NO_FIGURES = error_type("row-without-figures", "Row holds no figures and could not be placed", Severity.INFO,
+                        "Nothing is lost: the row has only symbols (as DfE's placeholder rows for authorities "
+                        "that did not exist that year).")
+NOT_PLACED = error_type("row-not-harmonised", "Row selected but could not be harmonised", Severity.ERROR,
+                        "Correct the source or extend the mapping (periods, codes, names); the reason says which.")
+SOURCE_ROW = error_type("source-row-unreadable", "Source row could not be read", Severity.ERROR,
+                        "Fix the row in the source (its quoting or number of cells).")
+
+
+@dataclass
+class Outcome:
+    report: Report
+    rows_in: int
+    rows_used: int
+    rows_unused: int
+    rows_out: int
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def _literal(value: Any) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
+def _conditions(conditions: list[dict], alias: str) -> str:
+    parts = []
+    for c in conditions or []:
+        col = f"{alias}.{q(c['column'])}"
+        if c.get("equals") is not None:
+            parts.append(f"{col} = {_literal(c['equals'])}")
+        elif c.get("in") is not None:
+            parts.append(f"{col} IN ({', '.join(_literal(v) for v in c['in'])})")
+        else:
+            parts.append(f"({col} IS NULL OR {col} NOT IN ({', '.join(_literal(v) for v in c['not_in'])}))")
+    return " AND ".join(parts) or "true"
+
+
+_NUMBER = "TRY_CAST({} AS DOUBLE)"
+_SYMBOLS = "['c', 'k', 'low', 'x', 'z', 'u']"
+
+
+def _number_text(expr: str) -> str:
+    """A computed number as a person writes it: no float noise, no trailing zeros."""
+    return (f"CASE WHEN {expr} IS NULL THEN NULL ELSE "
+            f"rtrim(rtrim(printf('%.6f', round({expr}, 6)), '0'), '.') END")
+
+
+class _Builder:
+    """Builds the SELECT for one indicator mapping."""
+
+    def __init__(self, spec: dict, mapping: dict, index: int, indicator: dict, keys: list[str]):
+        self.spec, self.m, self.i, self.ind, self.keys = spec, mapping, index, indicator, keys
+        self.joins: list[str] = []
+        self.lookup_rows: list[str] = []
+        self.problems: list[str] = []
+
+    def _row_alias(self, conditions: list[dict]) -> str:
+        """Join the group's row matching `conditions` (same keys except the columns they name)."""
+        alias = f"r{len(self.joins)}"
+        named = {c["column"] for c in conditions}
+        on = [f"{alias}.{q(k)} IS NOT DISTINCT FROM a.{q(k)}" for k in self.keys if k not in named]
+        on.append(_conditions(conditions, alias))
+        self.joins.append(f"LEFT JOIN src {alias} ON {' AND '.join(on)}")
+        self.lookup_rows.append(f"{alias}._row")
+        return alias
+
+    def text(self, source: dict | None, default: str | None, part: str) -> str:
+        """SQL for a number-or-symbol cell as text."""
+        if source is None:
+            return _literal(default)
+        if source.get("constant") is not None:
+            return _literal(source["constant"])
+        alias = self._row_alias(source["row"]) if source.get("row") else "a"
+        if source.get("column"):
+            return f"trim({alias}.{q(source['column'])})"
+        if source.get("sum_of"):
+            cells = [f"trim({alias}.{q(c)})" for c in source["sum_of"]]
+            symbol = " ".join(f"WHEN NOT ({_NUMBER.format(c)} IS NOT NULL) THEN {c}" for c in cells)
+            total = " + ".join(_NUMBER.format(c) for c in cells)
+            return f"CASE {symbol} ELSE {_number_text(total)} END"
+        if source.get("population"):
+            return "CAST(pop.population AS VARCHAR)"
+        raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
+
+
+def _load_population(con: Any) -> None:
+    path = str(POPULATION).replace("'", "''")
+    con.execute(f"""
+        CREATE TEMP TABLE population AS
+        SELECT CAST(time_period AS INTEGER) AS mid_year,
+               coalesce(nullif(new_la_code, ''), nullif(region_code, ''), country_code) AS code,
+               geographic_level, CAST(population_estimate AS BIGINT) AS population
+        FROM read_csv('{path}', all_varchar = true, header = true)""")
+
+
+def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
+    if rule == "mid_year_in_period":
+        return start_year
+    return f"({end_year}) - 1"  # mid_year_before_period_end, the DfE convention
+
+
+def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str]) -> tuple[str, bool]:
+    ind = release.catalogue.indicators[mapping["indicator"]]
+    period = ind["period"]
+    month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
+    pm = spec["period"]
+    parsed = periods.parse(q(pm["column"]), pm.get("format", "auto"))
+    b = _Builder(spec, mapping, index, ind, keys)
+    geo = spec["geography"]
+    canon = periods.canonical("a.p", period["year_convention"], month, day)
+    place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", canon["reference"])
+    numerator = b.text(mapping.get("numerator"), None, "numerator")
+    uses_population = any((mapping.get(k) or {}).get("population") for k in ("numerator", "denominator"))
+    denominator = b.text(mapping.get("denominator"), None, "denominator")
+    value_source = mapping["value"]
+    multiplier = float(ind.get("multiplier") or 1)
+    dp = int(ind["decimal_places"])
+    if value_source.get("compute"):
+        num, den = _NUMBER.format("o.numerator"), _NUMBER.format("o.denominator")
+        symbol = (f"CASE WHEN list_contains({_SYMBOLS}, o.numerator) THEN o.numerator "
+                  f"WHEN list_contains({_SYMBOLS}, o.denominator) THEN o.denominator END")
+        value = (f"coalesce({symbol}, CASE WHEN {den} = 0 THEN 'z' ELSE "
+                 f"printf('%.{dp}f', round({num} / {den} * {multiplier!r}, {dp})) END)")
+        value_note = f"'value computed: numerator / denominator x {multiplier:g}, {dp} dp'"
+    else:
+        raw = b.text(value_source, None, "value")
+        scale = mapping.get("value_scale")
+        value = (f"CASE WHEN {_NUMBER.format('o.raw_value')} IS NULL THEN o.raw_value "
+                 f"ELSE {_number_text(_NUMBER.format('o.raw_value') + f' * {float(scale)!r}')} END"
+                 if scale not in (None, 1) else "o.raw_value")
+        value_note = f"'value from {value_source.get('column') or 'a constant'}" + (
+            f" x {float(scale):g}'" if scale not in (None, 1) else "'")
+    breakdown = b.text(mapping.get("breakdown"), "Total", "breakdown")
+    recode_problems = [f"a._unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
+    population_join = ""
+    population_problem = "NULL::VARCHAR"
+    if uses_population:
+        mid_year = _vintage(period.get("population_vintage"), "a.p.e", "a.p.s")
+        population_join = (f"LEFT JOIN population pop ON pop.code = ({place['new_la_code']}) "
+                           f"AND pop.mid_year = {mid_year}")
+        population_problem = (f"CASE WHEN pop.population IS NULL THEN 'no ONS mid-year estimate for ' || "
+                              f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
+    lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
+    selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
+    period_from = f"a.{q(pm['column'])}"
+    geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
+    inner = f"""
+        SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
+               {canon['time_period']} AS time_period, {canon['time_identifier']} AS time_identifier,
+               {', '.join(f'{expr} AS {col}' for col, expr in place.items())},
+               '{mapping['indicator']}' AS indicator_id, {_literal(mapping.get('breakdown_topic', 'Total'))} AS breakdown_topic,
+               {breakdown} AS breakdown, {numerator} AS numerator, {denominator} AS denominator,
+               {'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS raw_value,
+               '{mapping['match']}' AS match_type,
+               coalesce({canon['problem']}, {', '.join(recode_problems + [geo_problem, population_problem])}) AS problem,
+               coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
+                        TRY_CAST({'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS DOUBLE))
+                 IS NOT NULL AS has_figures,
+               {period_from} AS period_from, {geo_from} AS place_from
+        FROM (SELECT *, {parsed} AS p FROM src) a
+        {' '.join(b.joins)} {geo_join} {population_join}
+        WHERE {selected}"""
+    # assemble the value after the inner columns exist
+    columns = [c for c in OUTPUT if c not in ("value",)]
+    sql = f"""
+        SELECT o._row, o._m, o._lookups, {', '.join('o.' + c for c in columns[:-1])},
+               {value} AS value, o.match_type,
+               CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
+                    ELSE o.problem END AS problem,
+               o.period_from || ' -> ' || coalesce(o.time_period, '?') || ' ' || o.time_identifier
+                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, '') || '; ' || {value_note}
+                 AS transforms
+        FROM ({inner}) o"""
+    return sql, uses_population
+
+
+def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
+    """View `src`: the source after renames, reshaping and recodes. Returns its columns."""
+    renames = {r["from"]: r["to"] for r in spec.get("rename") or []}
+    missing = [r for r in renames if r not in labels]
+    if missing:
+        raise SpecError(f"the mapping renames column(s) {', '.join(map(repr, missing))}, which the source "
+                        f"does not have; its columns are: {', '.join(labels)}")
+    names = [renames.get(label, label) for label in labels]
+    con.execute("CREATE TEMP VIEW src_renamed AS SELECT _row, " +
+                ", ".join(f"{q(label)} AS {q(name)}" for label, name in zip(labels, names)) + " FROM ret WHERE NOT _blank")
+    current = "src_renamed"
+    reshape = spec.get("reshape")
+    if reshape:
+        absent = [c for c in reshape["columns"] if c not in names]
+        if absent:
+            raise SpecError(f"reshape names column(s) {', '.join(map(repr, absent))} the source does not have; "
+                            f"its columns are: {', '.join(names)}")
+        cols = ", ".join(q(c) for c in reshape["columns"])
+        con.execute(f"CREATE TEMP VIEW src_long AS UNPIVOT INCLUDE NULLS src_renamed ON {cols} "
+                    f"INTO NAME {q(reshape['name_to'])} VALUE {q(reshape['value_to'])}")
+        names = [n for n in names if n not in reshape["columns"]] + [reshape["name_to"], reshape["value_to"]]
+        current = "src_long"
+    selects = [f"{q(n)}" for n in names]
+    for i, recode in enumerate(spec.get("recodes") or []):
+        col = recode["column"]
+        if col not in names:
+            raise SpecError(f"recodes[{i}] names column {col!r} the source does not have; its columns are: "
+                            f"{', '.join(names)}")
+        cases = " ".join(f"WHEN {_literal(m['from'])} THEN {_literal(m['to'])}" for m in recode["map"])
+        known = ", ".join(_literal(m["from"]) for m in recode["map"])
+        keep = recode.get("unmapped", "report") == "keep"
+        selects[names.index(col)] = f"CASE trim({q(col)}) {cases} ELSE {q(col) if keep else 'NULL'} END AS {q(col)}"
+        flag = ("NULL::VARCHAR" if keep else
+                f"CASE WHEN {q(col)} IS NOT NULL AND trim({q(col)}) NOT IN ({known}) THEN "
+                f"'code ' || clip({q(col)}) || ' in column {col} is not in the mapping''s recode list' END")
+        selects.append(f"{flag} AS _unmapped_{i}")
+    con.execute(f"CREATE TEMP VIEW src AS SELECT _row, {', '.join(selects)} FROM {current}")
+    return names
+
+
+def _check_columns(spec: dict, names: list[str]) -> None:
+    wanted: list[tuple[str, str]] = [("period.column", spec["period"]["column"])]
+    if spec["geography"].get("column"):
+        wanted.append(("geography.column", spec["geography"]["column"]))
+    if spec["geography"]["from"] == "canonical_columns":
+        wanted += [("geography (canonical columns)", c) for c in geography.CANONICAL]
+    wanted += [("keys", k) for k in spec.get("keys") or []]
+    wanted += [("where", c["column"]) for c in spec.get("where") or []]
+    for i, m in enumerate(spec["indicators"]):
+        wanted += [(f"indicators[{i}].where", c["column"]) for c in m.get("where") or []]
+        for part in ("numerator", "denominator", "value", "breakdown"):
+            source = m.get(part) or {}
+            wanted += [(f"indicators[{i}].{part}", c) for c in
+                       ([source["column"]] if source.get("column") else []) + list(source.get("sum_of") or [])]
+            wanted += [(f"indicators[{i}].{part}.row", c["column"]) for c in source.get("row") or []]
+    absent = [(where, c) for where, c in wanted if c not in names]
+    if absent:
+        listed = "; ".join(f"{where}: {c!r}" for where, c in absent[:10])
+        raise SpecError(f"the mapping points at column(s) the source does not have ({listed}). "
+                        f"The source's columns (after renaming) are: {', '.join(names)}")
+
+
+def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None = None,
+              release: Release | None = None) -> Outcome:
+    """Harmonise `source` with the spec at `spec_path`; write the canonical return to `output`."""
+    import duckdb
+
+    from csc_outcomes.validators import frame, rules
+    from csc_outcomes.validators.reading import InputError, read_input
+
+    started = time.perf_counter()
+    if release is None:
+        import yaml
+
+        try:
+            declared = (yaml.safe_load(Path(spec_path).read_text(encoding="utf-8")) or {}).get("framework_version")
+        except (OSError, yaml.YAMLError, AttributeError):
+            declared = None
+        release = load_release(str(declared) if declared else None)
+    spec = load_spec(spec_path, release)
+    src_desc = spec["source"]
+    with read_input(Path(source), sheet=src_desc.get("sheet"), header_row=src_desc.get("header_row", 1),
+                    encoding=src_desc.get("encoding"), header_rows=src_desc.get("header_rows", 1)) as table:
+        labels = [label.strip() for label in table.labels]
+        duplicates = sorted({label for label in labels if labels.count(label) > 1 or not label})
+        if duplicates:
+            raise InputError(f"the source's header has blank or repeated column names ({', '.join(map(repr, duplicates))}); "
+                             "rename them in the source or the spec cannot tell them apart")
+        con = duckdb.connect()
+        try:
+            loaded = frame.load(con, table, labels, {label: i for i, label in enumerate(labels)})
+            rules.load_reference(con, release.catalogue)
+            names = _prepare_source(con, spec, labels)
+            _check_columns(spec, names)
+            selects = []
+            needs_population = False
+            for index, mapping in enumerate(spec["indicators"]):
+                sql, uses = _select(spec, mapping, index, release, spec.get("keys") or [])
+                selects.append(sql)
+                needs_population |= uses
+            if needs_population:
+                _load_population(con)
+            con.execute("CREATE TEMP TABLE cand AS " + " UNION ALL ".join(selects))
+            con.execute("""CREATE TEMP TABLE out AS
+                           SELECT *, row_number() OVER (ORDER BY _row, _m) + 1 AS _out_row
+                           FROM cand WHERE problem IS NULL""")
+            rows_out = con.execute("SELECT count(*) FROM out").fetchone()[0]
+            target = str(output).replace("'", "''")
+            try:
+                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM out ORDER BY _out_row) TO '{target}' "
+                            "(HEADER, DELIMITER ',')")
+            except duckdb.IOException as exc:
+                raise InputError(f"cannot write {output}: {exc}") from exc
+            # every source row: used, or unused with its reason
+            con.execute(f"""
+                CREATE TEMP TABLE used AS
+                SELECT DISTINCT r AS _row FROM (SELECT _row AS r FROM out
+                                                UNION ALL SELECT unnest(_lookups) FROM out) WHERE r IS NOT NULL""")
+            con.execute("""
+                CREATE TEMP TABLE unused AS
+                SELECT s._row, coalesce((SELECT min(c.problem) FROM cand c WHERE c._row = s._row),
+                                        'no indicator mapping selects this row') AS reason
+                FROM (SELECT DISTINCT _row FROM ret) s
+                WHERE s._row NOT IN (SELECT _row FROM used)""")
+            rows_in = loaded.rows + loaded.rejected
+            rows_used = con.execute("SELECT count(*) FROM used").fetchone()[0]
+            rows_unused = con.execute("SELECT count(*) FROM unused").fetchone()[0] + loaded.rejected
+            reasons = dict(con.execute("SELECT reason, count(*) FROM unused GROUP BY reason ORDER BY 2 DESC").fetchall())
+            issues = [Issue(SOURCE_ROW, i.message, row=i.row) for i in loaded.issues if i.code == "source-error"]
+            listed = con.execute("""
+                SELECT _row, reason FROM (SELECT *, row_number() OVER (PARTITION BY reason ORDER BY _row) AS k
+                                          FROM unused) WHERE k <= 200 ORDER BY _row""").fetchall()
+            for row, reason in listed:
+                issues.append(Issue(_kind(reason), reason, row=row))
+            more: dict[str, int] = {}
+            for reason, n in reasons.items():
+                shown = sum(1 for _, r in listed if r == reason)
+                if n > shown:
+                    code = _kind(reason).code
+                    more[code] = more.get(code, 0) + n - shown
+            if lineage is not None:
+                _write_lineage(con, lineage)
+        finally:
+            con.close()
+    non_exact = sorted({f"{m['indicator']} ({m['match']})" for m in spec["indicators"] if m["match"] != "exact"})
+    task = Task(name=str(source), issues=issues, more=more,
+                stats={"rows": rows_in, "rows_used": rows_used, "rows_unused": rows_unused, "rows_out": rows_out})
+    meta = {"title": "csc-outcomes harmonise", "input": str(source), "mapping": spec["id"],
+            "framework_version": release.version, "output": str(output)}
+    if non_exact:
+        meta["non_exact_mappings"] = ", ".join(non_exact)
+    report = Report([task], meta=meta, seconds=time.perf_counter() - started)
+    return Outcome(report, rows_in, rows_used, rows_unused, rows_out, reasons)
+
+
+def _kind(reason: str):
+    if reason == "no indicator mapping selects this row":
+        return NOT_SELECTED
+    return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
+
+
+def _write_lineage(con: Any, path: Path) -> None:
+    target = str(path).replace("'", "''")
+    try:
+        con.execute(f"""
+            COPY (
+                SELECT 'output' AS kind, _out_row AS output_row,
+                       array_to_string(list_distinct(list_prepend(_row, _lookups)), ';') AS source_rows,
+                       indicator_id, match_type, transforms AS detail
+                FROM out
+                UNION ALL
+                SELECT 'unused', NULL, CAST(_row AS VARCHAR), NULL, NULL, reason FROM unused
+                ORDER BY kind, output_row, source_rows
+            ) TO '{target}' (HEADER, DELIMITER ',')""")
+    except Exception as exc:  # an unwritable path is the user's to fix
+        from csc_outcomes.validators.reading import InputError
+
+        raise InputError(f"cannot write the lineage to {path}: {exc}") from exc
