@@ -124,4 +124,4 @@ def test_cli_exit_codes_and_json(cli, catalogue_copy: Path, tmp_path: Path):
 
     missing = cli("check", str(tmp_path / "nowhere"))
     assert missing.returncode == 2
-    assert "is not a folder" in missing.stderr and "Traceback" not in missing.stderr
+    assert "does not exist" in missing.stderr and "Traceback" not in missing.stderr

@@ -8,8 +8,39 @@ from pathlib import Path
 from csc_outcomes.catalogue.lint import lint
 from csc_outcomes.catalogue.schema_check import check_records
 from csc_outcomes.catalogue.source import read_source
-from csc_outcomes.report import Report, Task
+from csc_outcomes.report import Issue, Report, Task
 from csc_outcomes.resources import schema_path
+
+
+def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | None = None) -> Report:
+    """Mapping specs against the model and the catalogue (the indicators they target must exist)."""
+    import yaml
+
+    from csc_outcomes.catalogue import problems as P
+    from csc_outcomes.catalogue.schema_check import class_schema
+    from csc_outcomes.catalogue.source import read_source
+    from csc_outcomes.harmonise.spec import spec_problems
+
+    started = time.perf_counter()
+    source = read_source(catalogue_dir)
+    indicators = [r.data.get("id") for r in source.of("indicators")]
+    version = str((source.of("framework") or [None])[0].data.get("version")) if source.of("framework") else "?"
+    schema = class_schema(schema_file or schema_path(), "MappingSpec")
+    task = Task(name=", ".join(str(p) for p in paths))
+    files = 0
+    for path in paths:
+        for file in sorted(path.rglob("*.yaml")) if path.is_dir() else [path]:
+            files += 1
+            try:
+                spec = yaml.safe_load(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                task.add(Issue(P.YAML_ERROR, f"cannot read: {str(exc).splitlines()[0]}", file=str(file)))
+                continue
+            for problem in spec_problems(spec, schema, indicators, version):
+                where, _, message = problem.partition(": ")
+                task.add(Issue(P.MAPPING_PROBLEM, message or where, file=str(file), field=where if message else None))
+    task.stats = {"files": files}
+    return Report([task], meta={"title": "csc-outcomes check (mapping specs)"}, seconds=time.perf_counter() - started)
 
 
 def check_catalogue(root: Path, schema_file: Path | None = None) -> Report:

@@ -51,3 +51,5 @@ SET_DUPLICATE = error_type("duplicate-member", "Indicator listed twice in a set"
                            "List each member once.")
 SOURCE_NOT_LISTED = error_type("source-not-listed", "Quantity source not among the indicator's data sources", W,
                                "Add the source to data_sources, or correct the quantity's source.")
+MAPPING_PROBLEM = error_type("mapping-spec-error", "Mapping spec does not conform", E,
+                             "See the class MappingSpec in schema/csc_outcomes.yaml and the specs in mappings/.")

@@ -117,8 +117,9 @@ def _load_population(con: Any) -> None:
         CREATE TEMP TABLE population AS
         SELECT CAST(time_period AS INTEGER) AS mid_year,
                coalesce(nullif(new_la_code, ''), nullif(region_code, ''), country_code) AS code,
-               geographic_level, CAST(population_estimate AS BIGINT) AS population
-        FROM read_csv('{path}', all_varchar = true, header = true)""")
+               geographic_level, TRY_CAST(population_estimate AS BIGINT) AS population
+        FROM read_csv('{path}', all_varchar = true, header = true)
+        WHERE TRY_CAST(population_estimate AS BIGINT) IS NOT NULL""")
 
 
 def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
@@ -162,10 +163,13 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     recode_problems = [f"a._unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
     population_join = ""
     population_problem = "NULL::VARCHAR"
+    population_note = "''"
     if uses_population:
         mid_year = _vintage(period.get("population_vintage"), "a.p.e", "a.p.s")
         population_join = (f"LEFT JOIN population pop ON pop.code = ({place['new_la_code']}) "
                            f"AND pop.mid_year = {mid_year}")
+        population_note = (f"'; denominator: ONS mid-' || coalesce(({mid_year})::VARCHAR, '?') || "
+                           "' estimate of residents aged 0-17'")
         population_problem = (f"CASE WHEN pop.population IS NULL THEN 'no ONS mid-year estimate for ' || "
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
     lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
@@ -184,7 +188,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
                         TRY_CAST({'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS DOUBLE))
                  IS NOT NULL AS has_figures,
-               {period_from} AS period_from, {geo_from} AS place_from
+               {period_from} AS period_from, {geo_from} AS place_from, {population_note} AS population_note
         FROM (SELECT *, {parsed} AS p FROM src) a
         {' '.join(b.joins)} {geo_join} {population_join}
         WHERE {selected}"""
@@ -196,7 +200,8 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
                     ELSE o.problem END AS problem,
                o.period_from || ' -> ' || coalesce(o.time_period, '?') || ' ' || o.time_identifier
-                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, '') || '; ' || {value_note}
+                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, '') || o.population_note
+                 || '; ' || {value_note}
                  AS transforms
         FROM ({inner}) o"""
     return sql, uses_population
@@ -220,8 +225,9 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
             raise SpecError(f"reshape names column(s) {', '.join(map(repr, absent))} the source does not have; "
                             f"its columns are: {', '.join(names)}")
         cols = ", ".join(q(c) for c in reshape["columns"])
-        con.execute(f"CREATE TEMP VIEW src_long AS UNPIVOT INCLUDE NULLS src_renamed ON {cols} "
-                    f"INTO NAME {q(reshape['name_to'])} VALUE {q(reshape['value_to'])}")
+        # INCLUDE NULLS: an empty measure cell is still a row, to be used or reported
+        con.execute(f"CREATE TEMP VIEW src_long AS SELECT * FROM src_renamed UNPIVOT INCLUDE NULLS "
+                    f"({q(reshape['value_to'])} FOR {q(reshape['name_to'])} IN ({cols}))")
         names = [n for n in names if n not in reshape["columns"]] + [reshape["name_to"], reshape["value_to"]]
         current = "src_long"
     selects = [f"{q(n)}" for n in names]
@@ -369,7 +375,9 @@ def _write_lineage(con: Any, path: Path) -> None:
         con.execute(f"""
             COPY (
                 SELECT 'output' AS kind, _out_row AS output_row,
-                       array_to_string(list_distinct(list_prepend(_row, _lookups)), ';') AS source_rows,
+                       -- the row that gave the output first, then the rows it read values from
+                       array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups),
+                                       lambda x: x IS NOT NULL AND x != _row))), ';') AS source_rows,
                        indicator_id, match_type, transforms AS detail
                 FROM out
                 UNION ALL

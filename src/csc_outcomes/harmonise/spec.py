@@ -7,7 +7,7 @@ release build), then against the release's catalogue: the indicators it targets 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -25,22 +25,22 @@ def _where(path: Any) -> str:
     return out or "(top level)"
 
 
-def spec_problems(spec: Any, release: Release) -> list[str]:
-    """Every way the spec breaks the model or names what the release does not have."""
+def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[str], version: str) -> list[str]:
+    """Every way the spec breaks the model (its JSON Schema) or names an indicator the framework lacks."""
     from jsonschema import Draft201909Validator
     from jsonschema.exceptions import best_match
 
     if not isinstance(spec, dict):
         return ["the file should hold a mapping spec (a YAML mapping with id, source, period, geography, indicators)"]
     problems = []
-    for error in Draft201909Validator(release.json_schema("MappingSpec")).iter_errors(spec):
+    for error in Draft201909Validator(json_schema).iter_errors(spec):
         leaf = best_match(error.context) if error.context else error
         problems.append(f"{_where(leaf.absolute_path)}: {leaf.message}")
-    indicators = release.catalogue.indicators
+    known = set(indicators)
     for i, m in enumerate(spec.get("indicators") or []):
-        if isinstance(m, dict) and m.get("indicator") not in indicators:
+        if isinstance(m, dict) and m.get("indicator") not in known:
             problems.append(f"indicators[{i}].indicator: {m.get('indicator')!r} is not an indicator of "
-                            f"framework {release.version}")
+                            f"framework {version}")
         for part in ("numerator", "denominator", "value", "breakdown"):
             source = m.get(part) if isinstance(m, dict) else None
             if isinstance(source, dict):
@@ -70,7 +70,7 @@ def load_spec(path: Path, release: Release) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise SpecError(f"mapping spec {path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
-    problems = spec_problems(spec, release)
+    problems = spec_problems(spec, release.json_schema("MappingSpec"), release.catalogue.indicators, release.version)
     if problems:
         listed = "\n  ".join(problems[:20])
         raise SpecError(f"mapping spec {path} has {len(problems)} problem(s):\n  {listed}\n"

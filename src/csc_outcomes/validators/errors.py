@@ -81,6 +81,9 @@ RECOMPUTABLE = error_type("suppressed-value-recomputable", "Suppressed value can
                           "Suppress the numerator (and denominator) too, or the suppressed figure can be worked out.")
 BREAKDOWN_SUM = error_type("breakdown-sum-mismatch", "Breakdown rows do not add up to the Total row", E,
                            "The indicator's breakdown is exhaustive: the parts must add up to the Total.")
+MIXED_MATCH = error_type("mixed-match", "Indicator mixes exact and non-exact sources", W,
+                         "Rows resting on a close, broad, narrow or related mapping are not comparable with exact "
+                         "ones: compare them separately, or find an exact source.")
 SET_INDICATOR_MISSING = error_type("set-indicator-missing", "Indicator of the set not reported", W,
                                    "Report the indicator (with a GSS symbol if there is no figure).")
 SET_ROW_MISSING = error_type("set-row-missing", "Indicator not reported for a place and period", W,

@@ -251,6 +251,20 @@ def check_breakdown_sums(con: Any, findings: Findings) -> None:
     findings.add_query(con, E.BREAKDOWN_SUM, _BREAKDOWN_SUM)
 
 
+def check_match_types(con: Any, findings: Findings) -> None:
+    """An indicator whose rows rest on exact and non-exact mappings alike is flagged once."""
+    findings.add_query(con, E.MIXED_MATCH, """
+        SELECT min(_row) FILTER (WHERE coalesce(match_type, 'exact') != 'exact') AS _row,
+               'match_type' AS field, indicator_id AS cell,
+               indicator_id || ': ' || count(*) FILTER (WHERE coalesce(match_type, 'exact') = 'exact')
+               || ' row(s) from exact mappings, ' || count(*) FILTER (WHERE coalesce(match_type, 'exact') != 'exact')
+               || ' from ' || string_agg(DISTINCT match_type, ', ') FILTER (WHERE coalesce(match_type, 'exact') != 'exact')
+               || ' ones' AS message
+        FROM t WHERE indicator_id IS NOT NULL GROUP BY indicator_id
+        HAVING count(*) FILTER (WHERE coalesce(match_type, 'exact') = 'exact') > 0
+           AND count(*) FILTER (WHERE coalesce(match_type, 'exact') != 'exact') > 0""")
+
+
 def check_set(con: Any, catalogue: Catalogue, set_id: str, required: bool, findings: Findings) -> None:
     """Completeness against an indicator set: every member, for every place and period reported."""
     members = catalogue.indicator_sets[set_id]["members"]

@@ -74,6 +74,8 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
                 # the Table Schema's one-row checks and the framework's run in one scan of the table
                 findings.add_row_checks(con, "t", checks + rules.row_rules())
                 rules.check_breakdown_sums(con, findings)
+                if "match_type" in present:
+                    rules.check_match_types(con, findings)
                 if indicator_set is not None:
                     rules.check_set(con, catalogue, indicator_set, require_complete, findings)
                 # a missing column is reported once, as missing-label, not again on every row
