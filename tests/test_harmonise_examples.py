@@ -42,8 +42,10 @@ def test_counts_with_local_codes_and_periods_give_the_published_rates(tmp_path: 
         assert row["denominator"] == truth["population_estimate"]  # the ONS estimate of the right vintage
     assert {r["match_type"] for r in rows if r["indicator_id"] == "cla_starts_rate"} == {"close"}
     assert validate_file(out).valid
-    detail = next(r["detail"] for r in _read(lineage) if r["output_row"] == "2")
-    assert "2022-23 -> 2023 Reporting year" in detail and "ONS mid-2022" in detail
+    trafford = next(i for i, r in enumerate(rows, start=2) if r["old_la_code"] == "358"
+                    and r["time_period"] == "2023" and r["indicator_id"] == "cla_rate_31mar")
+    detail = next(r["detail"] for r in _read(lineage) if r["output_row"] == str(trafford))
+    assert detail.startswith("2022-23 -> 2023 Reporting year; place 358 -> E08000009; denominator: ONS mid-2022")
 
 
 def test_xlsx_report_with_two_row_header_gives_the_published_percentages(tmp_path: Path):

@@ -9,6 +9,7 @@ source rows made each output row, through which transforms.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ OUTPUT = ["time_period", "time_identifier", "geographic_level", "country_code", 
           "region_name", "new_la_code", "old_la_code", "la_name", "indicator_id", "breakdown_topic", "breakdown",
           "numerator", "denominator", "value", "match_type"]
 POPULATION = Path(__file__).resolve().parent / "data" / "ons_mye_0_17.csv"
+MEMORY_LIMIT = "1GB"
 
 NOT_SELECTED = error_type("row-not-selected", "Row not selected by any indicator mapping", Severity.INFO,
                           "Expected for rows the standard has no indicator for; otherwise add a mapping.")
@@ -133,7 +135,6 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     period = ind["period"]
     month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
     pm = spec["period"]
-    parsed = periods.parse(q(pm["column"]), pm.get("format", "auto"))
     b = _Builder(spec, mapping, index, ind, keys)
     geo = spec["geography"]
     canon = periods.canonical("a.p", period["year_convention"], month, day)
@@ -189,7 +190,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                         TRY_CAST({'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS DOUBLE))
                  IS NOT NULL AS has_figures,
                {period_from} AS period_from, {geo_from} AS place_from, {population_note} AS population_note
-        FROM (SELECT *, {parsed} AS p FROM src) a
+        FROM src_p a
         {' '.join(b.joins)} {geo_join} {population_join}
         WHERE {selected}"""
     # assemble the value after the inner columns exist
@@ -297,11 +298,25 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             raise InputError(f"the source's header has blank or repeated column names ({', '.join(map(repr, duplicates))}); "
                              "rename them in the source or the spec cannot tell them apart")
         con = duckdb.connect()
+        spill = tempfile.TemporaryDirectory(prefix="csc-outcomes-spill-")
         try:
+            # a national file's intermediate tables can outgrow memory: DuckDB spills to a private
+            # temporary folder (never beside the user's files) rather than taking the machine's RAM
+            con.execute(f"SET temp_directory = '{spill.name}'")
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             loaded = frame.load(con, table, labels, {label: i for i, label in enumerate(labels)})
             rules.load_reference(con, release.catalogue)
             names = _prepare_source(con, spec, labels)
             _check_columns(spec, names)
+            # each distinct period label is parsed once (a file has a handful); each mapping then
+            # places it in its indicator's year convention
+            period = spec["period"]
+            label = q(period["column"])
+            con.execute(f"CREATE TEMP TABLE labels AS SELECT label, "
+                        f"{periods.parse('label', period.get('format', 'auto'))} AS p "
+                        f"FROM (SELECT DISTINCT {label} AS label FROM src)")
+            con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
+                        f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
             selects = []
             needs_population = False
             for index, mapping in enumerate(spec["indicators"]):
@@ -311,14 +326,12 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             if needs_population:
                 _load_population(con)
             con.execute("CREATE TEMP TABLE cand AS " + " UNION ALL ".join(selects))
-            con.execute("""CREATE TEMP TABLE out AS
-                           SELECT *, row_number() OVER (ORDER BY _row, _m) + 1 AS _out_row
-                           FROM cand WHERE problem IS NULL""")
+            # output rows keep the order they were made in (by mapping, then source row): no sort
+            con.execute("CREATE TEMP TABLE out AS SELECT * FROM cand WHERE problem IS NULL")
             rows_out = con.execute("SELECT count(*) FROM out").fetchone()[0]
             target = str(output).replace("'", "''")
             try:
-                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM out ORDER BY _out_row) TO '{target}' "
-                            "(HEADER, DELIMITER ',')")
+                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM out) TO '{target}' (HEADER, DELIMITER ',')")
             except duckdb.IOException as exc:
                 raise InputError(f"cannot write {output}: {exc}") from exc
             # every source row: used, or unused with its reason
@@ -328,10 +341,12 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                                                 UNION ALL SELECT unnest(_lookups) FROM out) WHERE r IS NOT NULL""")
             con.execute("""
                 CREATE TEMP TABLE unused AS
-                SELECT s._row, coalesce((SELECT min(c.problem) FROM cand c WHERE c._row = s._row),
-                                        'no indicator mapping selects this row') AS reason
+                SELECT s._row, coalesce(p.problem, 'no indicator mapping selects this row') AS reason
                 FROM (SELECT DISTINCT _row FROM ret) s
-                WHERE s._row NOT IN (SELECT _row FROM used)""")
+                LEFT JOIN (SELECT _row, min(problem) AS problem FROM cand WHERE problem IS NOT NULL GROUP BY _row) p
+                  USING (_row)
+                WHERE s._row NOT IN (SELECT _row FROM used)
+                ORDER BY s._row""")
             rows_in = loaded.rows + loaded.rejected
             rows_used = con.execute("SELECT count(*) FROM used").fetchone()[0]
             rows_unused = con.execute("SELECT count(*) FROM unused").fetchone()[0] + loaded.rejected
@@ -352,6 +367,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 _write_lineage(con, lineage)
         finally:
             con.close()
+            spill.cleanup()
     non_exact = sorted({f"{m['indicator']} ({m['match']})" for m in spec["indicators"] if m["match"] != "exact"})
     task = Task(name=str(source), issues=issues, more=more,
                 stats={"rows": rows_in, "rows_used": rows_used, "rows_unused": rows_unused, "rows_out": rows_out})
@@ -374,7 +390,7 @@ def _write_lineage(con: Any, path: Path) -> None:
     try:
         con.execute(f"""
             COPY (
-                SELECT 'output' AS kind, _out_row AS output_row,
+                SELECT 'output' AS kind, rowid + 2 AS output_row,
                        -- the row that gave the output first, then the rows it read values from
                        array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups),
                                        lambda x: x IS NOT NULL AND x != _row))), ';') AS source_rows,
@@ -382,7 +398,6 @@ def _write_lineage(con: Any, path: Path) -> None:
                 FROM out
                 UNION ALL
                 SELECT 'unused', NULL, CAST(_row AS VARCHAR), NULL, NULL, reason FROM unused
-                ORDER BY kind, output_row, source_rows
             ) TO '{target}' (HEADER, DELIMITER ',')""")
     except Exception as exc:  # an unwritable path is the user's to fix
         from csc_outcomes.validators.reading import InputError

@@ -49,7 +49,7 @@ def columns(source: str, column: str | None, alias: str, reference: str) -> tupl
                    f"WHERE jaro_winkler_similarity({_norm('n.label')}, {_norm(col)}) > 0.8) || '?', '')")
     problem = (f"CASE WHEN {col} IS NULL OR {col} = '' THEN 'the {what} is blank' "
                f"WHEN g.code IS NULL THEN 'no local authority has {what} ' || clip({col}) || "
-               f"' on ' || strptime(({reference})::VARCHAR, '%Y%m%d')::DATE{nearest} END")
+               f"' on ' || coalesce(try_strptime(({reference})::VARCHAR, '%Y%m%d')::DATE::VARCHAR, 'its date'){nearest} END")
     return out, join, problem
 
 
