@@ -9,19 +9,39 @@ from csc_outcomes.releases import HERE, available_versions, load_release
 from conftest import ROOT
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_shipped_release_is_not_stale(tmp_path: Path):
     built = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path)
-    shipped = HERE / built.name
-    for name in ("catalogue.json", "datapackage.json", "schema.json"):
-        assert (built / name).read_bytes() == (shipped / name).read_bytes(), (
-            f"{name} is stale: run `csc-outcomes release build --output src/csc_outcomes/releases`")
+    shipped = _files(HERE / built.name)
+    fresh = _files(built)
+    assert sorted(shipped) == sorted(fresh)
+    stale = [name for name in fresh if fresh[name] != shipped[name]]
+    assert not stale, f"{stale} are stale: run `csc-outcomes release build --output src/csc_outcomes/releases`"
 
 
 def test_build_is_deterministic(tmp_path: Path):
     a = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path / "a")
     b = build_release(ROOT / "indicators", ROOT / "schema" / "csc_outcomes.yaml", tmp_path / "b")
-    for name in ("catalogue.json", "datapackage.json", "schema.json"):
-        assert (a / name).read_bytes() == (b / name).read_bytes()
+    files = _files(a)
+    assert {"templates/return-template.xlsx", "templates/return-template.csv", "CHANGELOG.md",
+            "docs/indicators/cla_rate_31mar.md", "docs/sets/hertfordshire-kpi.md"} <= set(files)
+    assert files == _files(b)
+
+
+def test_xlsx_template_has_drop_downs_and_instructions():
+    from openpyxl import load_workbook
+
+    book = load_workbook(HERE / "1.0.0" / "templates" / "return-template.xlsx")
+    assert book.sheetnames == ["Return", "Lists", "Instructions"]
+    header = [c.value for c in book["Return"][1]]
+    assert header[:3] == ["time_period", "time_identifier", "geographic_level"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in book["Return"].data_validations.dataValidation}
+    assert set(lists) >= {"B2", "C2", "H2", "K2"}  # time_identifier, geographic_level, new_la_code, indicator_id
+    la_column = [c.value for c in book["Lists"]["E"] if c.value]
+    assert "E10000015" in la_column and len(la_column) > 150
 
 
 def test_table_schema_is_generated_from_the_model():

@@ -61,12 +61,56 @@ def json_schema(schema_file: Path) -> dict[str, Any]:
     return json.loads(JsonSchemaGenerator(str(schema_file)).serialize())
 
 
+def changelog_entry(catalogue: Catalogue, previous: Catalogue | None) -> str:
+    """The CHANGELOG entry of this release: the diff against the previous one, or 'first release'."""
+    from csc_outcomes.catalogue.diff import compare, render_markdown
+
+    date = catalogue.framework.get("release_date")
+    if previous is None:
+        return f"## {catalogue.version}" + (f" ({date})" if date else "") + "\n\nFirst release.\n"
+    result = compare(previous, catalogue)
+    if result.problems:
+        raise CatalogueReadError("the release breaks the versioning policy against "
+                                 f"{previous.version}: " + "; ".join(result.problems))
+    return render_markdown(result, date)
+
+
+def previous_release(catalogue: Catalogue) -> Catalogue | None:
+    """The release this one is compared with: previous_version if declared, else the newest shipped below it."""
+    from csc_outcomes.catalogue.diff import _version
+    from csc_outcomes.releases import available_versions, load_release
+
+    declared = catalogue.framework.get("previous_version")
+    if declared:
+        return load_release(str(declared)).catalogue
+    below = [v for v in available_versions() if _version(v) < _version(catalogue.version)]
+    return load_release(below[-1]).catalogue if below else None
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(content)
+
+
 def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
-    """Write output/<version>/ and return that folder."""
+    """Write every artefact of the release to output/<version>/ and return that folder."""
+    from csc_outcomes.catalogue.pages import pages
+    from csc_outcomes.catalogue.templates import csv_template, xlsx_template
+
     catalogue = compile_catalogue(source_dir)
     target = output / catalogue.version
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "catalogue.json").write_text(_dump(catalogue.document), encoding="utf-8")
-    (target / "datapackage.json").write_text(_dump(data_package(catalogue, schema_file)), encoding="utf-8")
-    (target / "schema.json").write_text(_dump(json_schema(schema_file)), encoding="utf-8")
+    package = data_package(catalogue, schema_file)
+    table = package["resources"][0]["schema"]
+    _write(target / "catalogue.json", _dump(catalogue.document))
+    _write(target / "datapackage.json", _dump(package))
+    _write(target / "schema.json", _dump(json_schema(schema_file)))
+    _write(target / "templates" / "return-template.csv", csv_template(table))
+    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue.framework))
+    for name, text in pages(catalogue).items():
+        _write(target / "docs" / name, text)
+    _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous_release(catalogue)))
     return target

@@ -1,0 +1,254 @@
+"""What changed between two versions of the standard, and whether it breaks comparability.
+
+The policy (docs/versioning.md) in code: a change to who is counted or how (numerator,
+denominator, period, multiplier, measure type, rounding, a breakdown or code taken away) is
+major; something added or a deprecation is minor; wording and references are a patch. An
+indicator removed without first being deprecated is refused. Each change is classified, the
+bump it requires is compared with the versions the new catalogue declares, framework-wide and
+per indicator, and any shortfall is a problem.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csc_outcomes.catalogue.model import Catalogue, CatalogueReadError, load_catalogue
+
+LEVELS = ("patch", "minor", "major")
+# indicator fields whose change alters who is counted or how
+MAJOR_FIELDS = ("measure_type", "numerator", "denominator", "multiplier", "decimal_places", "rounding", "period")
+PATCH_FIELDS = ("name", "definition", "unit", "caveats", "references", "interpretation", "variants",
+                "change_notes", "evidence", "data_sources")
+MINOR_FIELDS = ("outcomes", "supersedes", "superseded_by")
+
+
+@dataclass
+class Change:
+    scope: str  # indicator, code_list, indicator_set, outcome, framework
+    id: str
+    field: str
+    what: str  # added, removed, changed
+    level: str  # patch, minor, major, refused
+    detail: str = ""
+
+
+@dataclass
+class Diff:
+    old_version: str
+    new_version: str
+    changes: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def required(self) -> str | None:
+        levels = [c.level for c in self.changes if c.level in LEVELS]
+        return max(levels, key=LEVELS.index) if levels else None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"old_version": self.old_version, "new_version": self.new_version, "required_bump": self.required,
+                "declared_bump": bump(self.old_version, self.new_version), "ok": self.ok,
+                "problems": self.problems, "changes": [asdict(c) for c in self.changes]}
+
+
+def _version(text: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(p) for p in str(text).split("."))
+    return major, minor, patch
+
+
+def bump(old: str, new: str) -> str | None:
+    """The bump `new` declares over `old`: major, minor, patch, None (same) or 'lower'."""
+    a, b = _version(old), _version(new)
+    if b < a:
+        return "lower"
+    if b == a:
+        return None
+    return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _leaves(value: Any, prefix: str) -> dict[str, Any]:
+    """Flatten nested mappings to dotted paths; lists stay whole (their order is their meaning)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: value}
+
+
+def _indicator_changes(ident: str, old: dict, new: dict) -> list[Change]:
+    changes = []
+    a, b = _leaves({k: v for k, v in old.items() if k not in ("id", "version", "status", "disaggregations")}, ""), \
+        _leaves({k: v for k, v in new.items() if k not in ("id", "version", "status", "disaggregations")}, "")
+    for path in sorted(set(a) | set(b)):
+        if a.get(path) == b.get(path):
+            continue
+        top = path.split(".")[0]
+        level = ("major" if top in MAJOR_FIELDS else "patch" if top in PATCH_FIELDS
+                 else "minor" if top in MINOR_FIELDS else "minor")
+        what = "added" if path not in a else "removed" if path not in b else "changed"
+        detail = f"{_short(a.get(path, ''))} -> {_short(b.get(path, ''))}" if what == "changed" else _short(
+            b.get(path) if what == "added" else a.get(path))
+        changes.append(Change("indicator", ident, path, what, level, detail))
+    old_status, new_status = old.get("status"), new.get("status")
+    if old_status != new_status:
+        level = ("major" if new_status == "retired" else "minor")
+        if new_status == "retired" and old_status != "deprecated":
+            level = "refused"
+        changes.append(Change("indicator", ident, "status", "changed", level, f"{old_status} -> {new_status}"))
+    old_d = {d["topic"]: d for d in old.get("disaggregations") or []}
+    new_d = {d["topic"]: d for d in new.get("disaggregations") or []}
+    for topic in sorted(set(old_d) | set(new_d)):
+        if topic not in new_d:
+            changes.append(Change("indicator", ident, f"disaggregations[{topic}]", "removed", "major",
+                                  "returns using this breakdown stop being valid"))
+        elif topic not in old_d:
+            changes.append(Change("indicator", ident, f"disaggregations[{topic}]", "added", "minor",
+                                  "a new optional breakdown"))
+        elif old_d[topic] != new_d[topic]:
+            level = "major" if old_d[topic].get("code_list") != new_d[topic].get("code_list") else "minor"
+            changes.append(Change("indicator", ident, f"disaggregations[{topic}]", "changed", level,
+                                  f"{_short(old_d[topic])} -> {_short(new_d[topic])}"))
+    return changes
+
+
+def _code_list_changes(ident: str, old: dict, new: dict) -> list[Change]:
+    changes = []
+    a = {str(c["code"]): c for c in old.get("codes") or []}
+    b = {str(c["code"]): c for c in new.get("codes") or []}
+    for code in sorted(set(a) | set(b)):
+        if code not in b:
+            changes.append(Change("code_list", ident, f"codes[{code}]", "removed", "major",
+                                  "a code taken away changes what returns may say"))
+        elif code not in a:
+            changes.append(Change("code_list", ident, f"codes[{code}]", "added", "minor", b[code].get("label", "")))
+        elif a[code] != b[code]:
+            meaning = {k for k in set(a[code]) | set(b[code]) if a[code].get(k) != b[code].get(k)}
+            level = "patch" if meaning <= {"label", "description"} else "minor"
+            changes.append(Change("code_list", ident, f"codes[{code}]", "changed", level, ", ".join(sorted(meaning))))
+    for key in ("name", "description", "references", "source"):
+        if old.get(key) != new.get(key):
+            changes.append(Change("code_list", ident, key, "changed", "patch", ""))
+    return changes
+
+
+def compare(old: Catalogue, new: Catalogue) -> Diff:
+    diff = Diff(old.version, new.version)
+    oi, ni = old.indicators, new.indicators
+    for ident in sorted(set(oi) | set(ni)):
+        if ident not in ni:
+            deprecated = oi[ident].get("status") in ("deprecated", "retired")
+            diff.changes.append(Change("indicator", ident, "", "removed", "major" if deprecated else "refused",
+                                       "retired after deprecation" if deprecated else
+                                       "removed without deprecation: deprecate it first (naming its successor)"))
+        elif ident not in oi:
+            diff.changes.append(Change("indicator", ident, "", "added", "minor", ni[ident]["name"]))
+        else:
+            changes = _indicator_changes(ident, oi[ident], ni[ident])
+            diff.changes.extend(changes)
+            levels = [c.level for c in changes if c.level in LEVELS]
+            if levels:
+                need = max(levels, key=LEVELS.index)
+                declared = bump(str(oi[ident]["version"]), str(ni[ident]["version"]))
+                if declared is None or declared == "lower" or LEVELS.index(declared) < LEVELS.index(need):
+                    diff.problems.append(f"indicator {ident}: a {need} change needs its version raised from "
+                                         f"{oi[ident]['version']} by at least a {need} bump (declares "
+                                         f"{ni[ident]['version']})")
+    oc, nc = old.code_lists, new.code_lists
+    for ident in sorted(set(oc) | set(nc)):
+        if ident not in nc:
+            diff.changes.append(Change("code_list", ident, "", "removed", "major", ""))
+        elif ident not in oc:
+            diff.changes.append(Change("code_list", ident, "", "added", "minor", nc[ident]["name"]))
+        else:
+            diff.changes.extend(_code_list_changes(ident, oc[ident], nc[ident]))
+    os_, ns = old.indicator_sets, new.indicator_sets
+    for ident in sorted(set(os_) | set(ns)):
+        if ident not in ns:
+            diff.changes.append(Change("indicator_set", ident, "", "removed", "major", ""))
+        elif ident not in os_:
+            diff.changes.append(Change("indicator_set", ident, "", "added", "minor", ns[ident]["name"]))
+        else:
+            a, b = set(os_[ident]["members"]), set(ns[ident]["members"])
+            for m in sorted(b - a):
+                diff.changes.append(Change("indicator_set", ident, "members", "added", "minor", m))
+            for m in sorted(a - b):
+                diff.changes.append(Change("indicator_set", ident, "members", "removed", "major", m))
+    oo, no = old.outcomes, new.outcomes
+    for number in sorted(set(oo) | set(no)):
+        if number not in no:
+            diff.changes.append(Change("outcome", str(number), "", "removed", "major", oo[number]["name"]))
+        elif number not in oo:
+            diff.changes.append(Change("outcome", str(number), "", "added", "minor", no[number]["name"]))
+        elif oo[number] != no[number]:
+            diff.changes.append(Change("outcome", str(number), "", "changed", "patch", ""))
+    for c in diff.changes:
+        if c.level == "refused":
+            diff.problems.append(f"{c.scope} {c.id}: {c.detail or 'refused'}")
+    need = diff.required
+    declared = bump(old.version, new.version)
+    if need and (declared is None or declared == "lower" or LEVELS.index(declared) < LEVELS.index(need)):
+        diff.problems.insert(0, f"the changes need at least a {need} release after {old.version}; "
+                                f"the new catalogue declares {new.version}")
+    elif declared == "lower":
+        diff.problems.insert(0, f"the new version {new.version} is lower than {old.version}")
+    return diff
+
+
+def resolve(reference: str) -> Catalogue:
+    """A catalogue from a version number (a shipped release), a release folder, or a source folder."""
+    from csc_outcomes.releases import available_versions, load_release
+
+    path = Path(reference)
+    if path.is_dir() and (path / "catalogue.json").is_file():
+        return load_catalogue(path / "catalogue.json")
+    if path.exists():
+        return load_catalogue(path)
+    if reference in available_versions():
+        return load_release(reference).catalogue
+    raise CatalogueReadError(f"{reference!r} is neither a catalogue folder, a release folder nor a shipped "
+                             f"version (shipped: {', '.join(available_versions()) or 'none'})")
+
+
+def render_text(diff: Diff) -> str:
+    lines = [f"{diff.old_version} -> {diff.new_version}: {len(diff.changes)} change(s); "
+             f"requires a {diff.required or 'no'} bump, declares {bump(diff.old_version, diff.new_version) or 'none'}"]
+    for c in sorted(diff.changes, key=lambda c: (-(LEVELS.index(c.level) if c.level in LEVELS else 3), c.scope, c.id)):
+        where = f"{c.scope} {c.id}" + (f" {c.field}" if c.field else "")
+        lines.append(f"  {c.level.upper():8} {c.what:8} {where}" + (f": {c.detail}" if c.detail else ""))
+    for p in diff.problems:
+        lines.append(f"PROBLEM: {p}")
+    lines.append("OK" if diff.ok else "NOT OK")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(diff: Diff, date: str | None = None) -> str:
+    """A CHANGELOG entry: what breaks comparability first."""
+    head = f"## {diff.new_version}" + (f" ({date})" if date else "")
+    out = [head, ""]
+    titles = {"major": "Breaks comparability (major)", "minor": "Added or deprecated (minor)",
+              "patch": "Wording and references (patch)", "refused": "Refused"}
+    for level in ("refused", "major", "minor", "patch"):
+        items = [c for c in diff.changes if c.level == level]
+        if not items:
+            continue
+        out.append(f"### {titles[level]}")
+        out.append("")
+        for c in items:
+            where = f"`{c.id}`" + (f" {c.field}" if c.field else "")
+            out.append(f"- {c.scope.replace('_', ' ')} {where} {c.what}" + (f": {c.detail}" if c.detail else ""))
+        out.append("")
+    if not diff.changes:
+        out += ["No changes.", ""]
+    return "\n".join(out)

@@ -1,0 +1,97 @@
+"""Markdown pages for the catalogue: one per indicator and per set, generated, never hand-written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csc_outcomes.catalogue.model import Catalogue
+
+
+def _quantity(q: dict[str, Any], catalogue: Catalogue) -> list[str]:
+    source = catalogue.data_sources.get(q["source"], {}).get("name", q["source"])
+    lines = [f"{q['description']} *Source: {source}.*"]
+    if q.get("fields"):
+        lines.append(f"Fields: {', '.join(f'`{f}`' for f in q['fields'])}.")
+    for key, title in (("inclusions", "Includes"), ("exclusions", "Excludes")):
+        for item in q.get(key) or []:
+            lines.append(f"- {title}: {item}")
+    if q.get("reported_decimal_places") is not None:
+        lines.append(f"Reported to {q['reported_decimal_places']} decimal place(s).")
+    return lines
+
+
+def indicator_page(ind: dict[str, Any], catalogue: Catalogue) -> str:
+    period = ind["period"]
+    out = [f"# {ind['name']}", "",
+           f"`{ind['id']}` · version {ind['version']} · {ind['status']} · evidence: {ind['evidence']}", "",
+           ind["definition"], ""]
+    if ind.get("numerator"):
+        out += ["## Numerator", "", *_quantity(ind["numerator"], catalogue), ""]
+    if ind.get("denominator"):
+        out += ["## Denominator", "", *_quantity(ind["denominator"], catalogue), ""]
+    out += ["## Measure", "",
+            "| | |", "|---|---|",
+            f"| type | {ind['measure_type']} |",
+            *([f"| multiplier | {ind['multiplier']:g} |"] if ind.get("multiplier") is not None else []),
+            f"| unit | {ind['unit']} |",
+            f"| decimal places | {ind['decimal_places']} ({ind['rounding'].replace('_', ' ')}) |",
+            f"| period | {period['kind']}, {period['year_convention'].replace('_', ' ')}, reference date "
+            f"{period['reference_date'][2:]} (--MM-DD){', length ' + period['length'] if period.get('length') else ''} |"]
+    if period.get("population_vintage"):
+        out.append(f"| population estimate | {period['population_vintage'].replace('_', ' ')} |")
+    if ind.get("outcomes"):
+        names = "; ".join(f"{n}. {catalogue.outcomes[n]['name']}" for n in ind["outcomes"] if n in catalogue.outcomes)
+        out.append(f"| outcomes | {names} |")
+    if ind.get("disaggregations"):
+        topics = ", ".join(f"{d['topic']} ({d['code_list']})" for d in ind["disaggregations"])
+        out.append(f"| breakdowns | {topics} |")
+    sources = ", ".join(catalogue.data_sources.get(s, {}).get("name", s) for s in ind["data_sources"])
+    out += [f"| data sources | {sources} |", ""]
+    interp = ind["interpretation"]
+    out += ["## How to read it", "", f"Hoped-for direction: **{interp['hoped_for_direction'].replace('_', ' ')}**. "
+            f"{interp['caveat']}", ""]
+    if ind.get("caveats"):
+        out += ["## Caveats", "", *[f"- {c}" for c in ind["caveats"]], ""]
+    if ind.get("variants"):
+        out += ["## Known variants", ""]
+        for v in ind["variants"]:
+            used = f" Used by: {v['used_by']}." if v.get("used_by") else ""
+            out.append(f"- **{v['match']} match**, differs in {', '.join(v['differs_in'])}: {v['description']}{used}")
+        out.append("")
+    for key, title in (("supersedes", "Supersedes"), ("superseded_by", "Superseded by")):
+        if ind.get(key):
+            out += [f"{title}: [`{ind[key]}`]({ind[key]}.md)", ""]
+    if ind.get("references"):
+        out += ["## References", "", *[f"- {r['citation']}" for r in ind["references"]], ""]
+    return "\n".join(out)
+
+
+def set_page(indicator_set: dict[str, Any], catalogue: Catalogue) -> str:
+    out = [f"# {indicator_set['name']}", "", f"`{indicator_set['id']}` · owner: {indicator_set['owner']}", ""]
+    if indicator_set.get("description"):
+        out += [" ".join(indicator_set["description"].split()), ""]
+    out += ["| indicator | name | status | evidence |", "|---|---|---|---|"]
+    for member in indicator_set["members"]:
+        ind = catalogue.indicators.get(member)
+        if ind:
+            out.append(f"| [`{member}`](../indicators/{member}.md) | {ind['name']} | {ind['status']} | {ind['evidence']} |")
+    return "\n".join(out) + "\n"
+
+
+def index_page(catalogue: Catalogue) -> str:
+    fw = catalogue.framework
+    out = [f"# Catalogue, version {fw['version']}", "", " ".join(fw.get("description", "").split()), "",
+           "## Indicator sets", ""]
+    out += [f"- [{s['name']}](sets/{i}.md)" for i, s in sorted(catalogue.indicator_sets.items())]
+    out += ["", "## Indicators", "", "| indicator | name | status |", "|---|---|---|"]
+    out += [f"| [`{i}`](indicators/{i}.md) | {ind['name']} | {ind['status']} |"
+            for i, ind in sorted(catalogue.indicators.items())]
+    return "\n".join(out) + "\n"
+
+
+def pages(catalogue: Catalogue) -> dict[str, str]:
+    """Relative path -> Markdown, for every page of the catalogue."""
+    out = {"index.md": index_page(catalogue)}
+    out.update({f"indicators/{i}.md": indicator_page(ind, catalogue) for i, ind in catalogue.indicators.items()})
+    out.update({f"sets/{i}.md": set_page(s, catalogue) for i, s in catalogue.indicator_sets.items()})
+    return out

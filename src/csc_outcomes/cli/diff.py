@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from csc_outcomes.cli.options import OutputOption, emit
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def diff(
+    old: Annotated[str, typer.Argument(help="Catalogue folder, release folder, or shipped version (e.g. 1.0.0).")],
+    new: Annotated[str, typer.Argument(help="Catalogue folder, release folder, or shipped version.")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="How to print the changes.")] = DiffFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Every change between two versions, classified major, minor or patch, and the bump it needs.
+
+    Exit code 1 when the new version is lower than the changes require, or a change is refused
+    (an indicator removed without deprecation).
+    """
+    from csc_outcomes.catalogue.diff import compare, render_markdown, render_text, resolve
+
+    result = compare(resolve(old), resolve(new))
+    if format is DiffFormat.json:
+        emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+    elif format is DiffFormat.markdown:
+        text = render_markdown(result)
+        if result.problems:
+            text += "\n" + "\n".join(f"> Problem: {p}" for p in result.problems) + "\n"
+        emit(text, output)
+    else:
+        emit(render_text(result), output)
+    raise typer.Exit(0 if result.ok else 1)
