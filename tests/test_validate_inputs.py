@@ -166,3 +166,10 @@ def test_completeness_against_a_set(tmp_path: Path):
     assert "no Total row for cla_starts_rate, Hertfordshire, 2025" in gaps
     # the rest are real gaps in DfE's file: its placeholder rows for two abolished counties
     assert {g.split(", ")[1] for g in gaps} == {"Hertfordshire", "Cumbria", "Northamptonshire"}
+
+
+def test_named_framework_version_is_used_and_reported(cli):
+    import json
+
+    out = cli("validate", str(VALID), "--framework-version", "1.0.0", "--format", "json")
+    assert out.returncode == 0 and json.loads(out.stdout)["meta"]["framework_version"] == "1.0.0"

@@ -23,7 +23,7 @@ class Engine(str, Enum):
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="The return: CSV (UTF-8) or XLSX.")],
+    files: Annotated[list[Path], typer.Argument(help="The return(s): CSV (UTF-8) or XLSX.", metavar="FILE...")],
     framework_version: Annotated[Optional[str], typer.Option(
         "--framework-version", help="Validate against this release (default: the newest shipped).")] = None,
     set_: Annotated[Optional[str], typer.Option("--set", help="Check completeness against this indicator set.")] = None,
@@ -37,14 +37,19 @@ def validate(
     encoding: Annotated[Optional[str], typer.Option(
         "--encoding", help="CSV encoding when it is not UTF-8, e.g. cp1252.")] = None,
 ) -> None:
-    """Validate a return against a published version of the standard.
+    """Validate one or more returns against a published version of the standard.
 
     Exit code 0: valid (warnings allowed); 1: the return breaks the standard; 2: it could not be read.
     """
+    from csc_outcomes.report import Report
     from csc_outcomes.validators.validate import validate_file
 
-    report = validate_file(file, framework_version=framework_version, engine=engine.value, indicator_set=set_,
-                           require_complete=require_complete, sheet=sheet, header_row=header_row, encoding=encoding)
+    reports = [validate_file(f, framework_version=framework_version, engine=engine.value, indicator_set=set_,
+                             require_complete=require_complete, sheet=sheet, header_row=header_row,
+                             encoding=encoding) for f in files]
+    report = reports[0] if len(reports) == 1 else Report(
+        [t for r in reports for t in r.tasks], meta={**reports[0].meta, "input": f"{len(files)} files"},
+        seconds=sum(r.seconds for r in reports))
     if format is ReportFormat.text:
         from csc_outcomes.report.text import render as text
     elif format is ReportFormat.html:
