@@ -37,3 +37,16 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
     show = subprocess.run([exe, "indicators", "show", "cla_rate_31mar", "--format", "json"], cwd=elsewhere,
                           capture_output=True, text=True)
     assert show.returncode == 0 and json.loads(show.stdout)["multiplier"] == 10000
+
+    # the compiled release and the shipped population estimates travel in the wheel
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv", elsewhere / "return.csv")
+    valid = subprocess.run([exe, "validate", "return.csv", "--framework-version", "1.0.0"], cwd=elsewhere,
+                           capture_output=True, text=True)
+    assert valid.returncode == 0, valid.stdout[-2000:] + valid.stderr[-2000:]
+    shutil.copy(ROOT / "examples" / "harmonise" / "cla-counts-by-la.csv", elsewhere / "local.csv")
+    shutil.copy(ROOT / "mappings" / "examples" / "cla-counts-by-la.yaml", elsewhere / "spec.yaml")
+    mapped = subprocess.run([exe, "harmonise", "local.csv", "--mapping", "spec.yaml", "--output", "out.csv"],
+                            cwd=elsewhere, capture_output=True, text=True)
+    assert mapped.returncode == 0, mapped.stdout[-2000:] + mapped.stderr[-2000:]

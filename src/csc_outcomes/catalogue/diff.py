@@ -143,6 +143,23 @@ def _code_list_changes(ident: str, old: dict, new: dict) -> list[Change]:
     return changes
 
 
+def _set_changes(ident: str, old: dict, new: dict) -> list[Change]:
+    a, b = set(old["members"]), set(new["members"])
+    return ([Change("indicator_set", ident, "members", "added", "minor", m) for m in sorted(b - a)]
+            + [Change("indicator_set", ident, "members", "removed", "major", m) for m in sorted(a - b)])
+
+
+def _collection(diff: Diff, scope: str, old: dict, new: dict, changes_of: Any) -> None:
+    """Added (minor), removed (major) or changed (as `changes_of` says) members of one collection."""
+    for ident in sorted(set(old) | set(new), key=str):
+        if ident not in new:
+            diff.changes.append(Change(scope, str(ident), "", "removed", "major", old[ident].get("name", "")))
+        elif ident not in old:
+            diff.changes.append(Change(scope, str(ident), "", "added", "minor", new[ident].get("name", "")))
+        else:
+            diff.changes.extend(changes_of(str(ident), old[ident], new[ident]))
+
+
 def compare(old: Catalogue, new: Catalogue) -> Diff:
     diff = Diff(old.version, new.version)
     oi, ni = old.indicators, new.indicators
@@ -165,34 +182,10 @@ def compare(old: Catalogue, new: Catalogue) -> Diff:
                     diff.problems.append(f"indicator {ident}: a {need} change needs its version raised from "
                                          f"{oi[ident]['version']} by at least a {need} bump (declares "
                                          f"{ni[ident]['version']})")
-    oc, nc = old.code_lists, new.code_lists
-    for ident in sorted(set(oc) | set(nc)):
-        if ident not in nc:
-            diff.changes.append(Change("code_list", ident, "", "removed", "major", ""))
-        elif ident not in oc:
-            diff.changes.append(Change("code_list", ident, "", "added", "minor", nc[ident]["name"]))
-        else:
-            diff.changes.extend(_code_list_changes(ident, oc[ident], nc[ident]))
-    os_, ns = old.indicator_sets, new.indicator_sets
-    for ident in sorted(set(os_) | set(ns)):
-        if ident not in ns:
-            diff.changes.append(Change("indicator_set", ident, "", "removed", "major", ""))
-        elif ident not in os_:
-            diff.changes.append(Change("indicator_set", ident, "", "added", "minor", ns[ident]["name"]))
-        else:
-            a, b = set(os_[ident]["members"]), set(ns[ident]["members"])
-            for m in sorted(b - a):
-                diff.changes.append(Change("indicator_set", ident, "members", "added", "minor", m))
-            for m in sorted(a - b):
-                diff.changes.append(Change("indicator_set", ident, "members", "removed", "major", m))
-    oo, no = old.outcomes, new.outcomes
-    for number in sorted(set(oo) | set(no)):
-        if number not in no:
-            diff.changes.append(Change("outcome", str(number), "", "removed", "major", oo[number]["name"]))
-        elif number not in oo:
-            diff.changes.append(Change("outcome", str(number), "", "added", "minor", no[number]["name"]))
-        elif oo[number] != no[number]:
-            diff.changes.append(Change("outcome", str(number), "", "changed", "patch", ""))
+    _collection(diff, "code_list", old.code_lists, new.code_lists, _code_list_changes)
+    _collection(diff, "indicator_set", old.indicator_sets, new.indicator_sets, _set_changes)
+    _collection(diff, "outcome", old.outcomes, new.outcomes,
+                lambda n, a, b: [] if a == b else [Change("outcome", n, "", "changed", "patch", "")])
     for c in diff.changes:
         if c.level == "refused":
             diff.problems.append(f"{c.scope} {c.id}: {c.detail or 'refused'}")
