@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from csc_outcomes.harmonise import geography, periods
-from csc_outcomes.harmonise.spec import SpecError, load_spec
+from csc_outcomes.harmonise.spec import SpecError, condition_terms, load_spec
 from csc_outcomes.releases import Release, load_release
 from csc_outcomes.report import Issue, Report, Severity, Task, error_type
 from csc_outcomes.validators.frame import quote as q
@@ -55,13 +55,10 @@ def _literal(value: Any) -> str:
 def _conditions(conditions: list[dict], alias: str) -> str:
     parts = []
     for c in conditions or []:
-        col = f"{alias}.{q(c['column'])}"
-        if c.get("equals") is not None:
-            parts.append(f"{col} = {_literal(c['equals'])}")
-        elif c.get("in") is not None:
-            parts.append(f"{col} IN ({', '.join(_literal(v) for v in c['in'])})")
-        else:
-            parts.append(f"({col} IS NULL OR {col} NOT IN ({', '.join(_literal(v) for v in c['not_in'])}))")
+        column, op, values = condition_terms(c)
+        col, listed = f"{alias}.{q(column)}", ", ".join(_literal(v) for v in values)
+        parts.append({"=": f"{col} = {listed}", "in": f"{col} IN ({listed})",
+                      "not in": f"({col} IS NULL OR {col} NOT IN ({listed}))"}[op])
     return " AND ".join(parts) or "true"
 
 

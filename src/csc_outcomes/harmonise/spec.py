@@ -18,6 +18,15 @@ class SpecError(Exception):
     """The mapping spec cannot be used: says which file and field, and what to do (exit 2)."""
 
 
+def condition_terms(condition: dict[str, Any]) -> tuple[str, str, list[Any]]:
+    """(column, operator, values) of a where condition: operator is =, in or not in."""
+    if condition.get("equals") is not None:
+        return condition["column"], "=", [condition["equals"]]
+    if condition.get("in") is not None:
+        return condition["column"], "in", list(condition["in"])
+    return condition["column"], "not in", list(condition.get("not_in") or [])
+
+
 def _where(path: Any) -> str:
     out = ""
     for p in path:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import yaml
 
-from csc_outcomes.harmonise.spec import load_spec
+from csc_outcomes.harmonise.spec import condition_terms, load_spec
 from csc_outcomes.releases import load_release
 
 BASE = "https://w3id.org/csc-outcomes/"
@@ -28,12 +28,8 @@ COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_l
 def _selection(conditions: list[dict]) -> str:
     parts = []
     for c in conditions or []:
-        if c.get("equals") is not None:
-            parts.append(f"{c['column']} = {c['equals']}")
-        elif c.get("in") is not None:
-            parts.append(f"{c['column']} in ({', '.join(map(str, c['in']))})")
-        else:
-            parts.append(f"{c['column']} not in ({', '.join(map(str, c['not_in']))})")
+        column, op, values = condition_terms(c)
+        parts.append(f"{column} = {values[0]}" if op == "=" else f"{column} {op} ({', '.join(map(str, values))})")
     return "; ".join(parts)
 
 
