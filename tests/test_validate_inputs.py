@@ -173,3 +173,10 @@ def test_named_framework_version_is_used_and_reported(cli):
 
     out = cli("validate", str(VALID), "--framework-version", "1.0.0", "--format", "json")
     assert out.returncode == 0 and json.loads(out.stdout)["meta"]["framework_version"] == "1.0.0"
+
+
+def test_header_only_return_is_valid_with_a_warning(tmp_path: Path):
+    path = tmp_path / "empty.csv"
+    path.write_text(VALID.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    report = validate_file(path)
+    assert report.valid and _flat(report) == [[2, None, "no-rows"]]

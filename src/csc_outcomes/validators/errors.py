@@ -15,6 +15,8 @@ MISSING_LABEL = error_type("missing-label", "Required column missing", E,
                            "the return template lists every column.")
 EXTRA_LABEL = error_type("extra-label", "Column not in the return format", W,
                          "The column is ignored. Remove it, or check its spelling against the template.")
+NO_ROWS = error_type("no-rows", "The return has a header but no rows", W,
+                     "Check that the export finished, or that the right sheet was read (--sheet, --header-row).")
 BLANK_ROW = error_type("blank-row", "Blank row", E, "Delete the empty row.")
 MISSING_CELL = error_type("missing-cell", "Row has fewer cells than the header", E,
                           "Add the missing cells (commas) so the row has one cell per column.")

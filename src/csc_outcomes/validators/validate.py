@@ -85,6 +85,11 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
                 findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
         finally:
             con.close()
+        if loaded.rows + loaded.rejected == 0:
+            from csc_outcomes.report import Issue
+            from csc_outcomes.validators import errors as E
+
+            findings.issues.append(Issue(E.NO_ROWS, "no data rows after the header", row=table.first_row))
         _dedupe(findings)
         task = Task(name=str(path), issues=findings.issues, more=findings.more,
                     stats={"rows": loaded.rows + loaded.rejected, "fields": len(table.labels), "bytes": table.bytes})
