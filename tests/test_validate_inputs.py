@@ -163,9 +163,9 @@ def test_completeness_against_a_set(tmp_path: Path):
     path = tmp_path / "gap.csv"
     path.write_text("\n".join(dropped) + "\n", encoding="utf-8")
     gaps = [i.message for i in validate_file(path, indicator_set="dfe-national").issues if i.code == "set-row-missing"]
-    assert "no Total row for cla_starts_rate, Hertfordshire, 2025" in gaps
-    # the rest are real gaps in DfE's file: its placeholder rows for two abolished counties
-    assert {g.split(", ")[1] for g in gaps} == {"Hertfordshire", "Cumbria", "Northamptonshire"}
+    # DfE's placeholder rows for two abolished counties create no expectation: their codes
+    # were not in force on 31 March 2025
+    assert gaps == ["no Total row for cla_starts_rate, Hertfordshire, 2025"]
 
 
 def test_named_framework_version_is_used_and_reported(cli):
@@ -180,3 +180,21 @@ def test_header_only_return_is_valid_with_a_warning(tmp_path: Path):
     path.write_text(VALID.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     report = validate_file(path)
     assert report.valid and _flat(report) == [[2, None, "no-rows"]]
+
+
+def test_completeness_finds_a_missing_period_for_one_place(tmp_path: Path):
+    """A multi-year return (DfE's CLA file, harmonised) missing Hertfordshire's 2024 figures."""
+    from csc_outcomes.harmonise.engine import harmonise
+
+    out = tmp_path / "cla.csv"
+    harmonise(ROOT / "tests" / "data" / "dfe" / "cla_number_and_rate_per_10k_children.csv",
+              ROOT / "mappings" / "dfe" / "cla-number-and-rate.yaml", out)
+    assert not [i for i in validate_file(out, indicator_set="dfe-national").issues if i.code == "set-row-missing"]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    gap = tmp_path / "gap.csv"
+    gap.write_text("\n".join(l for l in lines if not l.startswith("2024,") or ",Hertfordshire," not in l) + "\n",
+                   encoding="utf-8")
+    gaps = sorted(i.message for i in validate_file(gap, indicator_set="dfe-national").issues
+                  if i.code == "set-row-missing")
+    assert gaps == [f"no Total row for {i}, Hertfordshire, 2024" for i in
+                    ("cla_ceased_rate", "cla_rate_31mar", "cla_starts_rate")]

@@ -274,19 +274,28 @@ def check_set(con: Any, catalogue: Catalogue, set_id: str, required: bool, findi
         SELECT NULL::BIGINT AS _row, 'indicator_id' AS field, m.id AS cell,
                m.id || ' (set {set_id}) is not in the return' AS message
         FROM members m WHERE m.id NOT IN (SELECT indicator_id FROM t WHERE indicator_id IS NOT NULL)""")
-    # A place is expected to report a member in a period when it reports another indicator with
-    # the same year convention and reference date there: a place's code can differ between a
-    # 31 March and a 30 September collection (Barnsley in 2025), and joint returns exist in one only.
+    # A place is expected to report every member, for every period the return covers in that
+    # member's year convention and reference date, while its code is in force on that date. The
+    # convention matters: a place's code can differ between a 31 March and a 30 September
+    # collection (Barnsley in 2025), and joint returns exist in the workforce collection only.
     findings.add_query(con, E.SET_ROW_MISSING, """
         WITH reported AS (SELECT DISTINCT convention, ref_month, ref_day, time_period, time_identifier,
-                                 geographic_level, region_code, new_la_code,
+                                 geographic_level, region_code, new_la_code, _ref_int,
                                  coalesce(la_name, region_name, country_name) AS place
                           FROM t WHERE id IS NOT NULL),
-             expected AS (SELECT m.id, r.*
+             places AS (SELECT DISTINCT convention, ref_month, ref_day, geographic_level, region_code,
+                               new_la_code, place FROM reported),
+             periods AS (SELECT DISTINCT convention, ref_month, ref_day, time_period, time_identifier, _ref_int
+                         FROM reported),
+             expected AS (SELECT m.id, p.*, q.time_period, q.time_identifier
                           FROM members m JOIN ind i ON i.id = m.id
-                          JOIN reported r ON r.convention = i.convention AND r.ref_month = i.ref_month
-                                         AND r.ref_day = i.ref_day
-                          WHERE m.id IN (SELECT indicator_id FROM t))
+                          JOIN places p ON p.convention = i.convention AND p.ref_month = i.ref_month
+                                       AND p.ref_day = i.ref_day
+                          JOIN periods q ON q.convention = i.convention AND q.ref_month = i.ref_month
+                                        AND q.ref_day = i.ref_day
+                          LEFT JOIN la ON la.code = p.new_la_code
+                          WHERE m.id IN (SELECT indicator_id FROM t)
+                            AND (la.code IS NULL OR q._ref_int BETWEEN la.from_int AND la.to_int))
         SELECT NULL::BIGINT AS _row, 'indicator_id' AS field, e.id AS cell,
                'no Total row for ' || e.id || ', ' || e.place || ', ' || e.time_period AS message
         FROM expected e WHERE NOT EXISTS (
