@@ -4,7 +4,7 @@ Slow (about 12k rows/s) and kept for exactly that reason: it is the independent 
 same Table Schema the DuckDB engine checks in SQL, and the conformance suite requires both to
 report the same (row, field, type). Header checks are shared (header.py), so frictionless is
 run with fieldsMatch 'superset' and its label errors are dropped. The framework's own rules are not Table
-Schema and have no frictionless reference; both engines run the same SQL for them.
+Schema: this engine runs them as plain Python (reference_rules.py), independently of the SQL.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ _TYPES = {"type-error": E.TYPE_ERROR, "constraint-error": E.CONSTRAINT_ERROR, "p
 _OURS = {"blank-label", "duplicate-label", "missing-label", "extra-label", "incorrect-label"}
 
 
-def check_structure_frictionless(table: Table, schema: dict[str, Any], present: set[str]) -> list[Issue]:
+def check_structure_frictionless(table: Table, schema: dict[str, Any], present: set[str]) -> tuple[list[Issue], int]:
+    """Table Schema issues, and the number of data rows frictionless read."""
     from frictionless import Resource, Schema
 
     # header checks are ours (header.py): frictionless matches the fields present by name
@@ -34,6 +35,7 @@ def check_structure_frictionless(table: Table, schema: dict[str, Any], present: 
     report = resource.validate(limit_errors=10**9)
     offset = table.first_row - 2
     issues: list[Issue] = []
+    rows = sum(int(task.stats.get("rows") or 0) for task in report.tasks)
     for task in report.tasks:
         for error in task.errors:
             if error.type in _OURS:
@@ -43,4 +45,4 @@ def check_structure_frictionless(table: Table, schema: dict[str, Any], present: 
             issues.append(Issue(etype, error.message, row=None if row is None else row + offset,
                                 field=getattr(error, "field_name", None) or None,
                                 cell=getattr(error, "cell", None) or None, note=error.note))
-    return issues
+    return issues, rows

@@ -30,14 +30,60 @@ def _dedupe(findings: Findings) -> None:
                            and not (i.code == "primary-key" and i.row in blank)]
 
 
-def validate_file(path: Path, *, framework_version: str | None = None, engine: str = "duckdb",
-                  indicator_set: str | None = None, require_complete: bool = False, sheet: str | None = None,
-                  header_row: int = 1, encoding: str | None = None, release: Release | None = None) -> Report:
-    """The report on one return. Raises InputError when the file cannot be read at all."""
+def _duckdb(table, schema, field_names, column_of, present, catalogue, rules_apply, indicator_set,
+            require_complete, findings: Findings) -> int:
+    """The fast engine: Table Schema and framework rules as SQL over the whole table."""
     import duckdb
 
     from csc_outcomes.validators import frame, rules, structure
 
+    con = duckdb.connect()
+    try:
+        loaded = frame.load(con, table, field_names, column_of)
+        findings.extend(loaded.issues)
+        for code, n in loaded.more.items():
+            findings.more[code] = findings.more.get(code, 0) + n
+        structure.check_table(con, schema, present, findings)
+        checks = structure.row_checks(con, schema, present)
+        if rules_apply:
+            rules.prepare(con, catalogue)
+            # the Table Schema's one-row checks and the framework's run in one scan of the table
+            findings.add_row_checks(con, "t", checks + rules.row_rules())
+            rules.check_breakdown_sums(con, findings)
+            if "match_type" in present:
+                rules.check_match_types(con, findings)
+            if indicator_set is not None:
+                rules.check_set(con, catalogue, indicator_set, require_complete, findings)
+        else:
+            findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
+        return loaded.rows + loaded.rejected
+    finally:
+        con.close()
+
+
+def _reference(table, schema, field_names, column_of, present, catalogue, rules_apply, indicator_set,
+               require_complete, findings: Findings) -> int:
+    """The reference engine: frictionless-py for the Table Schema, plain Python for the rules."""
+    from csc_outcomes.validators import reference_rules as R
+    from csc_outcomes.validators.frictionless_engine import check_structure_frictionless
+
+    issues, rows = check_structure_frictionless(table, schema, present)
+    findings.extend(issues)
+    if rules_apply:
+        ref = R.Reference(catalogue)
+        records = list(R.read_rows(table.path, table.first_row, table.labels, column_of, field_names))
+        for number, record in records:
+            findings.extend(list(R.row_issues(number, record, ref)))
+        findings.extend(list(R.table_issues(records, ref)))
+        if indicator_set is not None:
+            findings.extend(list(R.set_issues(records, ref, catalogue, indicator_set, require_complete)))
+    return rows
+
+
+def validate_file(path: Path, *, framework_version: str | None = None, engine: str = "duckdb",
+                  indicator_set: str | None = None, require_complete: bool = False, sheet: str | None = None,
+                  header_row: int = 1, encoding: str | None = None, release: Release | None = None) -> Report:
+    """The report on one return. Raises InputError when the file cannot be read at all."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     started = time.perf_counter()
@@ -54,45 +100,24 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
         present = set(header.column_of)
         findings = Findings()
         findings.extend(header.issues)
-        con = duckdb.connect()
-        try:
-            loaded = frame.load(con, table, field_names, header.column_of)
-            checks = []
-            if engine == "duckdb":
-                findings.extend(loaded.issues)
-                for code, n in loaded.more.items():
-                    findings.more[code] = findings.more.get(code, 0) + n
-                structure.check_table(con, schema, present, findings)
-                checks += structure.row_checks(con, schema, present)
-            else:
-                from csc_outcomes.validators.frictionless_engine import check_structure_frictionless
-
-                findings.extend(check_structure_frictionless(table, schema, present))
-            if {"indicator_id", "time_period", "value"} <= present:
-                before = len(findings.issues)
-                rules.prepare(con, catalogue)
-                # the Table Schema's one-row checks and the framework's run in one scan of the table
-                findings.add_row_checks(con, "t", checks + rules.row_rules())
-                rules.check_breakdown_sums(con, findings)
-                if "match_type" in present:
-                    rules.check_match_types(con, findings)
-                if indicator_set is not None:
-                    rules.check_set(con, catalogue, indicator_set, require_complete, findings)
-                # a missing column is reported once, as missing-label, not again on every row
-                absent = set(field_names) - present - optional
-                findings.issues[before:] = [i for i in findings.issues[before:] if i.field not in absent]
-            else:
-                findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
-        finally:
-            con.close()
-        if loaded.rows + loaded.rejected == 0:
+        rules_apply = {"indicator_id", "time_period", "value"} <= present
+        absent = set(field_names) - present - optional
+        if engine == "duckdb":
+            rows = _duckdb(table, schema, field_names, header.column_of, present, catalogue, rules_apply,
+                           indicator_set, require_complete, findings)
+        else:
+            rows = _reference(table, schema, field_names, header.column_of, present, catalogue, rules_apply,
+                              indicator_set, require_complete, findings)
+        # a missing column is reported once, as missing-label, not again on every row
+        findings.issues = [i for i in findings.issues if i.field not in absent or i.code == "missing-label"]
+        if rows == 0:
             from csc_outcomes.report import Issue
             from csc_outcomes.validators import errors as E
 
             findings.issues.append(Issue(E.NO_ROWS, "no data rows after the header", row=table.first_row))
         _dedupe(findings)
         task = Task(name=str(path), issues=findings.issues, more=findings.more,
-                    stats={"rows": loaded.rows + loaded.rejected, "fields": len(table.labels), "bytes": table.bytes})
+                    stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
         meta = {"title": "csc-outcomes validate", "input": str(path), "framework_version": release.version,
                 "engine": engine}
         if indicator_set:
