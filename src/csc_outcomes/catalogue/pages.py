@@ -9,15 +9,14 @@ from csc_outcomes.catalogue.model import Catalogue
 
 def _quantity(q: dict[str, Any], catalogue: Catalogue) -> list[str]:
     source = catalogue.data_sources.get(q["source"], {}).get("name", q["source"])
-    lines = [f"{q['description']} *Source: {source}.*"]
+    text = f"{q['description']} *Source: {source}.*"
     if q.get("fields"):
-        lines.append(f"Fields: {', '.join(f'`{f}`' for f in q['fields'])}.")
-    for key, title in (("inclusions", "Includes"), ("exclusions", "Excludes")):
-        for item in q.get(key) or []:
-            lines.append(f"- {title}: {item}")
+        text += f" Fields: {', '.join(f'`{f}`' for f in q['fields'])}."
     if q.get("reported_decimal_places") is not None:
-        lines.append(f"Reported to {q['reported_decimal_places']} decimal place(s).")
-    return lines
+        text += f" Reported to {q['reported_decimal_places']} decimal place(s)."
+    items = [f"- {title}: {item}" for key, title in (("inclusions", "Includes"), ("exclusions", "Excludes"))
+             for item in q.get(key) or []]
+    return [text, ""] + items if items else [text]
 
 
 def indicator_page(ind: dict[str, Any], catalogue: Catalogue) -> str:
@@ -30,7 +29,7 @@ def indicator_page(ind: dict[str, Any], catalogue: Catalogue) -> str:
     if ind.get("denominator"):
         out += ["## Denominator", "", *_quantity(ind["denominator"], catalogue), ""]
     out += ["## Measure", "",
-            "| | |", "|---|---|",
+            "| aspect | |", "|---|---|",
             f"| type | {ind['measure_type']} |",
             *([f"| multiplier | {ind['multiplier']:g} |"] if ind.get("multiplier") is not None else []),
             f"| unit | {ind['unit']} |",
