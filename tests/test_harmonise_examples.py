@@ -169,10 +169,48 @@ indicators:
 """, encoding="utf-8")
     outcome = harmonise(source, spec, tmp_path / "out.csv", tmp_path / "lineage.csv")
     reasons = outcome.reasons
-    assert reasons == {"no indicator mapping selects this row": sum(1 for _ in _read(tmp_path / "lineage.csv")
-                                                                    if _["kind"] == "unused")}
+    # the unknown local code is named, not hidden among the rows no mapping selects
+    assert reasons.pop("code UASC in column type is not in the mapping's recode list") == 1
+    assert set(reasons) == {"no indicator mapping selects this row"}  # the END (ceased) rows
+    assert outcome.report.exit_code == 1
     assert outcome.rows_in == outcome.rows_used + outcome.rows_unused
     assert validate_file(tmp_path / "out.csv").valid
+
+
+def test_value_scale_and_not_in_selection(tmp_path: Path):
+    """A proportion written as 0.226 becomes the indicator's percentage; not_in leaves rows out, by name."""
+    rows = [r for r in _read(DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv")
+            if r["geographic_level"] == "Local authority" and r["time_period"] == "2025"]
+    source = tmp_path / "local.csv"
+    with open(source, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["la", "period", "referrals", "rereferrals", "share", "status"])
+        for r in rows:
+            share = int(r["rereferral_count"]) / int(r["referral_count"])
+            writer.writerow([r["old_la_code"], "2024/25", r["referral_count"], r["rereferral_count"],
+                             f"{share:.6f}", "draft" if r["old_la_code"] == "919" else "final"])
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("""
+id: scale-test
+name: proportions
+framework_version: 1.0.0
+source: {format: csv}
+where: [{column: status, not_in: [draft]}]
+period: {column: period, format: two_year_label}
+geography: {from: dfe_code, column: la}
+indicators:
+  - {indicator: cin_rereferral_12m_pct, match: exact, justification: same counts,
+     numerator: {column: rereferrals}, denominator: {column: referrals}, value: {column: share}, value_scale: 100}
+""", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    outcome = harmonise(source, spec, out)
+    assert outcome.reasons == {"no indicator mapping selects this row": 1}  # Hertfordshire's draft row
+    published = {r["old_la_code"]: r["rereferral_percent"] for r in rows}
+    for row in _read(out):
+        assert abs(float(row["value"]) - float(published[row["old_la_code"]])) <= 0.05 + 1e-9
+    # the scaled value keeps its precision: validation still checks it against numerator / denominator
+    report = validate_file(out)
+    assert report.valid
 
 
 def test_sssom_export_parses_with_the_sssom_library(tmp_path: Path, cli):

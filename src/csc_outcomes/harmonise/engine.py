@@ -336,12 +336,17 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 CREATE TEMP TABLE used AS
                 SELECT DISTINCT r AS _row FROM (SELECT _row AS r FROM out
                                                 UNION ALL SELECT unnest(_lookups) FROM out) WHERE r IS NOT NULL""")
-            con.execute("""
+            # a row no mapping selected may still say why: a code its recode list does not know
+            flags = [f"_unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
+            unmapped = (f"(SELECT _row, min(coalesce({', '.join(flags)})) AS unmapped FROM src GROUP BY _row)"
+                        if flags else "(SELECT NULL::BIGINT AS _row, NULL::VARCHAR AS unmapped)")
+            con.execute(f"""
                 CREATE TEMP TABLE unused AS
-                SELECT s._row, coalesce(p.problem, 'no indicator mapping selects this row') AS reason
+                SELECT s._row, coalesce(p.problem, u.unmapped, 'no indicator mapping selects this row') AS reason
                 FROM (SELECT DISTINCT _row FROM ret) s
                 LEFT JOIN (SELECT _row, min(problem) AS problem FROM cand WHERE problem IS NOT NULL GROUP BY _row) p
                   USING (_row)
+                LEFT JOIN {unmapped} u USING (_row)
                 WHERE s._row NOT IN (SELECT _row FROM used)
                 ORDER BY s._row""")
             rows_in = loaded.rows + loaded.rejected
