@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csc_outcomes.catalogue.conventions import SYMBOLS_SQL
 from csc_outcomes.harmonise import geography, periods
 from csc_outcomes.harmonise.spec import SpecError, condition_terms, load_spec
 from csc_outcomes.releases import Release, load_release
@@ -63,7 +64,6 @@ def _conditions(conditions: list[dict], alias: str) -> str:
 
 
 _NUMBER = "TRY_CAST({} AS DOUBLE)"
-_SYMBOLS = "['c', 'k', 'low', 'x', 'z', 'u']"
 
 
 def _number_text(expr: str) -> str:
@@ -75,11 +75,10 @@ def _number_text(expr: str) -> str:
 class _Builder:
     """Builds the SELECT for one indicator mapping."""
 
-    def __init__(self, spec: dict, mapping: dict, index: int, indicator: dict, keys: list[str]):
-        self.spec, self.m, self.i, self.ind, self.keys = spec, mapping, index, indicator, keys
+    def __init__(self, index: int, keys: list[str]):
+        self.i, self.keys = index, keys
         self.joins: list[str] = []
         self.lookup_rows: list[str] = []
-        self.problems: list[str] = []
 
     def _row_alias(self, conditions: list[dict]) -> str:
         """Join the group's row matching `conditions` (same keys except the columns they name)."""
@@ -132,7 +131,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     period = ind["period"]
     month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
     pm = spec["period"]
-    b = _Builder(spec, mapping, index, ind, keys)
+    b = _Builder(index, keys)
     geo = spec["geography"]
     canon = periods.canonical("a.p", period["year_convention"], month, day)
     place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", canon["reference"])
@@ -144,13 +143,14 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     dp = int(ind["decimal_places"])
     if value_source.get("compute"):
         num, den = _NUMBER.format("o.numerator"), _NUMBER.format("o.denominator")
-        symbol = (f"CASE WHEN list_contains({_SYMBOLS}, o.numerator) THEN o.numerator "
-                  f"WHEN list_contains({_SYMBOLS}, o.denominator) THEN o.denominator END")
+        symbol = (f"CASE WHEN list_contains({SYMBOLS_SQL}, o.numerator) THEN o.numerator "
+                  f"WHEN list_contains({SYMBOLS_SQL}, o.denominator) THEN o.denominator END")
         value = (f"coalesce({symbol}, CASE WHEN {den} = 0 THEN 'z' ELSE "
                  f"printf('%.{dp}f', round({num} / {den} * {multiplier!r}, {dp})) END)")
         value_note = f"'value computed: numerator / denominator x {multiplier:g}, {dp} dp'"
+        raw_value = "NULL"
     else:
-        raw = b.text(value_source, None, "value")
+        raw_value = b.text(value_source, None, "value")
         scale = mapping.get("value_scale")
         value = (f"CASE WHEN {_NUMBER.format('o.raw_value')} IS NULL THEN o.raw_value "
                  f"ELSE {_number_text(_NUMBER.format('o.raw_value') + f' * {float(scale)!r}')} END"
@@ -180,11 +180,11 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                {', '.join(f'{expr} AS {col}' for col, expr in place.items())},
                '{mapping['indicator']}' AS indicator_id, {_literal(mapping.get('breakdown_topic', 'Total'))} AS breakdown_topic,
                {breakdown} AS breakdown, {numerator} AS numerator, {denominator} AS denominator,
-               {'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS raw_value,
+               {raw_value} AS raw_value,
                '{mapping['match']}' AS match_type,
                coalesce({canon['problem']}, {', '.join(recode_problems + [geo_problem, population_problem])}) AS problem,
                coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
-                        TRY_CAST({'NULL' if value_source.get('compute') else b.text(value_source, None, 'value')} AS DOUBLE))
+                        TRY_CAST({raw_value} AS DOUBLE))
                  IS NOT NULL AS has_figures,
                {period_from} AS period_from, {geo_from} AS place_from, {population_note} AS population_note
         FROM src_p a

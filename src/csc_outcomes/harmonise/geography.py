@@ -8,6 +8,8 @@ punctuation) is never matched to its nearest neighbour: the nearest is suggested
 
 from __future__ import annotations
 
+from csc_outcomes.validators.frame import quote as _q
+
 CANONICAL = ["geographic_level", "country_code", "country_name", "region_code", "region_name",
              "new_la_code", "old_la_code", "la_name"]
 
@@ -52,6 +54,3 @@ def columns(source: str, column: str | None, alias: str, reference: str) -> tupl
                f"' on ' || coalesce(try_strptime(({reference})::VARCHAR, '%Y%m%d')::DATE::VARCHAR, 'its date'){nearest} END")
     return out, join, problem
 
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

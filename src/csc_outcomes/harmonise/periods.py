@@ -10,10 +10,9 @@ date that is not the indicator's reference date, years that are not consecutive.
 
 from __future__ import annotations
 
+from csc_outcomes.catalogue.conventions import TIME_IDENTIFIER
+
 FORMATS = ("auto", "year", "two_year_label", "yyyyzz", "date")
-IDENTIFIER = {"reporting_year": ("Reporting year", 4), "workforce_year": ("Reporting year", 4),
-              "calendar_year": ("Calendar year", 4), "academic_year": ("Academic year", 6),
-              "financial_year": ("Financial year", 6)}
 
 _LABEL = r"(?i)(fy)?\s*[0-9]{4}\s*[-/]\s*([0-9]{2}|[0-9]{4})"
 
@@ -57,7 +56,7 @@ def parse(column: str, fmt: str = "auto") -> str:
 def canonical(parsed: str, convention: str, month: int, day: int) -> dict[str, str]:
     """SQL for time_period, time_identifier, the reference date as YYYYMMDD, and any problem,
     for one indicator's year convention and reference date (--MM-DD)."""
-    identifier, digits = IDENTIFIER[convention]
+    identifier, digits = TIME_IDENTIFIER[convention]
     p = parsed
     on_reference = f"(month({p}.d) = {month} AND day({p}.d) = {day})"
     wrong_date = (f"'date ' || strftime({p}.d, '%d/%m/%Y') || ' is not the indicator''s reference date "

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from csc_outcomes.catalogue import Catalogue
+from csc_outcomes.catalogue.conventions import SYMBOLS, TIME_IDENTIFIER
 from csc_outcomes.report import Issue, Severity
 from csc_outcomes.report.model import clip
 from csc_outcomes.validators import errors as E
-from csc_outcomes.validators.rules import _IDENTIFIER
 
-SYMBOLS = {"c", "k", "low", "x", "z", "u"}
 PERIOD = re.compile(r"^[0-9]{4}([0-9]{2})?$")
 GEOGRAPHY = {
     "National": ([], ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]),
@@ -78,7 +77,7 @@ class Reference:
         if period is None or not PERIOD.match(period):
             return None
         p = ind["period"]
-        _, digits = _IDENTIFIER[p["year_convention"]]
+        _, digits = TIME_IDENTIFIER[p["year_convention"]]
         if len(period) != digits:
             return None
         year = int(period[:4]) + (1 if digits == 6 else 0)
@@ -98,7 +97,7 @@ def row_issues(number: int, r: dict[str, str | None], ref: Reference) -> Iterato
         yield Issue(E.PERIOD_NOT_CONSECUTIVE, f"the second year of {clip(period)} should be "
                     f"{(int(period[2:4]) + 1) % 100:02d}", row=number, field="time_period", cell=period)
     if ind and g("time_identifier") and period and PERIOD.match(period):
-        identifier, digits = _IDENTIFIER[ind["period"]["year_convention"]]
+        identifier, digits = TIME_IDENTIFIER[ind["period"]["year_convention"]]
         if g("time_identifier") != identifier or len(period) != digits:
             yield Issue(E.TIME_IDENTIFIER, f"{ind['id']} is a {ind['period']['year_convention'].replace('_', ' ')} "
                         f"measure: expected '{identifier}' with a {digits}-digit time_period", row=number,

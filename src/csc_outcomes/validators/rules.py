@@ -13,14 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from csc_outcomes.catalogue import Catalogue
+from csc_outcomes.catalogue.conventions import SYMBOLS_SQL, TIME_IDENTIFIER
 from csc_outcomes.report import Severity
 from csc_outcomes.validators import errors as E
 from csc_outcomes.validators.findings import Findings, RowCheck
 
-SYMBOLS = "['c', 'k', 'low', 'x', 'z', 'u']"
-_IDENTIFIER = {"reporting_year": ("Reporting year", 4), "workforce_year": ("Reporting year", 4),
-               "calendar_year": ("Calendar year", 4), "academic_year": ("Academic year", 6),
-               "financial_year": ("Financial year", 6)}
 
 
 def _create(con: Any, name: str, columns: str, rows: list[tuple]) -> None:
@@ -30,7 +27,7 @@ def _create(con: Any, name: str, columns: str, rows: list[tuple]) -> None:
 
 
 def _number(col: str) -> str:
-    return f"CASE WHEN list_contains({SYMBOLS}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
+    return f"CASE WHEN list_contains({SYMBOLS_SQL}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
 
 
 def prepare(con: Any, catalogue: Catalogue) -> None:
@@ -45,7 +42,7 @@ def load_reference(con: Any, catalogue: Catalogue) -> None:
     for ind in catalogue.indicators.values():
         period = ind["period"]
         month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
-        identifier, digits = _IDENTIFIER[period["year_convention"]]
+        identifier, digits = TIME_IDENTIFIER[period["year_convention"]]
         num, den = ind.get("numerator") or {}, ind.get("denominator") or {}
         # half a unit of the last decimal place, of the value and of reported numerator/denominator
         half = [0.5 * 10 ** -p if p is not None else 0.0 for p in
