@@ -204,7 +204,9 @@ indicators:
 """, encoding="utf-8")
     out = tmp_path / "out.csv"
     outcome = harmonise(source, spec, out)
-    assert outcome.reasons == {"no indicator mapping selects this row": 1}  # Hertfordshire's draft row
+    # Hertfordshire's draft row: left out by the spec-wide filter, told apart from rows no mapping selects
+    assert outcome.reasons == {"excluded by the spec's where filter": 1}
+    assert [(i.code, i.row) for i in outcome.report.issues] == [("row-filtered-out", 2 + [r["old_la_code"] for r in rows].index("919"))]
     published = {r["old_la_code"]: r["rereferral_percent"] for r in rows}
     for row in _read(out):
         assert abs(float(row["value"]) - float(published[row["old_la_code"]])) <= 0.05 + 1e-9

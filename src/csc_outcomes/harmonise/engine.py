@@ -1,8 +1,8 @@
 """Execute a mapping spec: one SQL query per indicator mapping over the source table, in DuckDB.
 
 Every source row is accounted for. It is used (it gave an output row, or a value one read from
-another row of its group), or it is unused with a reason: not selected by any mapping (info), or
-selected but not placeable (an unparseable period, an unknown place, an unmapped code, a missing
+another row of its group), or it is unused with a reason: excluded by the spec-wide filter (info),
+not selected by any indicator mapping (info), or selected but not placeable (an unparseable period, an unknown place, an unmapped code, a missing
 population estimate: errors). rows in = rows used + rows unused, and the lineage file says which
 source rows made each output row, through which transforms.
 """
@@ -30,6 +30,9 @@ MEMORY_LIMIT = "1GB"
 
 NOT_SELECTED = error_type("row-not-selected", "Row not selected by any indicator mapping", Severity.INFO,
                           "Expected for rows the standard has no indicator for; otherwise add a mapping.")
+FILTERED_OUT = error_type("row-filtered-out", "Row excluded by the spec's filter", Severity.INFO,
+                          "The spec's top-level where leaves these rows out on purpose (other geographic levels, "
+                          "other cohorts); change the filter if the standard should read them.")
 NO_FIGURES = error_type("row-without-figures", "Row holds no figures and could not be placed", Severity.INFO,
                         "Nothing is lost: the row has only symbols (as DfE's placeholder rows for authorities "
                         "that did not exist that year).")
@@ -109,6 +112,13 @@ class _Builder:
         raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
 
 
+def _day_month(on: str) -> str:
+    """--03-31 as a person writes it: 31 March."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    return f"{int(on[5:7])} {months[int(on[2:4]) - 1]}"
+
+
 def _load_population(con: Any) -> None:
     path = str(POPULATION).replace("'", "''")
     con.execute(f"""
@@ -134,7 +144,8 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     b = _Builder(index, keys)
     geo = spec["geography"]
     canon = periods.canonical("a.p", period["year_convention"], month, day)
-    place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", canon["reference"])
+    placed_on = periods.place_date(canon["end_year"], month, day, geo.get("reference_date"))
+    place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", placed_on)
     numerator = b.text(mapping.get("numerator"), None, "numerator")
     uses_population = any((mapping.get(k) or {}).get("population") for k in ("numerator", "denominator"))
     denominator = b.text(mapping.get("denominator"), None, "denominator")
@@ -190,6 +201,8 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         FROM src_p a
         {' '.join(b.joins)} {geo_join} {population_join}
         WHERE {selected}"""
+    placed_note = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
+                   if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
     # assemble the value after the inner columns exist
     columns = [c for c in OUTPUT if c not in ("value",)]
     sql = f"""
@@ -198,7 +211,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
                     ELSE o.problem END AS problem,
                o.period_from || ' -> ' || coalesce(o.time_period, '?') || ' ' || o.time_identifier
-                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, '') || o.population_note
+                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, ''){placed_note} || o.population_note
                  || '; ' || {value_note}
                  AS transforms
         FROM ({inner}) o"""
@@ -340,12 +353,17 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             flags = [f"_unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
             unmapped = (f"(SELECT _row, min(coalesce({', '.join(flags)})) AS unmapped FROM src GROUP BY _row)"
                         if flags else "(SELECT NULL::BIGINT AS _row, NULL::VARCHAR AS unmapped)")
+            # a row the spec-wide filter leaves out is told apart from one no indicator mapping selects
+            # (a reshaped source row is left out when the filter rejects every row made from it)
+            kept = _conditions(spec.get("where") or [], "a")
             con.execute(f"""
                 CREATE TEMP TABLE unused AS
-                SELECT s._row, coalesce(p.problem, u.unmapped, 'no indicator mapping selects this row') AS reason
+                SELECT s._row, coalesce(p.problem, CASE WHEN NOT coalesce(f.kept, true) THEN {_literal(FILTERED)} END,
+                                        u.unmapped, {_literal(NOT_SELECTED_REASON)}) AS reason
                 FROM (SELECT DISTINCT _row FROM ret) s
                 LEFT JOIN (SELECT _row, min(problem) AS problem FROM cand WHERE problem IS NOT NULL GROUP BY _row) p
                   USING (_row)
+                LEFT JOIN (SELECT a._row, bool_or({kept}) AS kept FROM src a GROUP BY a._row) f USING (_row)
                 LEFT JOIN {unmapped} u USING (_row)
                 WHERE s._row NOT IN (SELECT _row FROM used)
                 ORDER BY s._row""")
@@ -381,9 +399,15 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
     return Outcome(report, rows_in, rows_used, rows_unused, rows_out, reasons)
 
 
+FILTERED = "excluded by the spec's where filter"
+NOT_SELECTED_REASON = "no indicator mapping selects this row"
+
+
 def _kind(reason: str):
-    if reason == "no indicator mapping selects this row":
+    if reason == NOT_SELECTED_REASON:
         return NOT_SELECTED
+    if reason == FILTERED:
+        return FILTERED_OUT
     return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
 
 

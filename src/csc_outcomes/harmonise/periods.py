@@ -54,8 +54,8 @@ def parse(column: str, fmt: str = "auto") -> str:
 
 
 def canonical(parsed: str, convention: str, month: int, day: int) -> dict[str, str]:
-    """SQL for time_period, time_identifier, the reference date as YYYYMMDD, and any problem,
-    for one indicator's year convention and reference date (--MM-DD)."""
+    """SQL for the year the period ends in, time_period, time_identifier, the reference date as
+    YYYYMMDD, and any problem, for one indicator's year convention and reference date (--MM-DD)."""
     identifier, digits = TIME_IDENTIFIER[convention]
     p = parsed
     on_reference = f"(month({p}.d) = {month} AND day({p}.d) = {day})"
@@ -77,8 +77,23 @@ def canonical(parsed: str, convention: str, month: int, day: int) -> dict[str, s
         problem = (f"coalesce({p}.problem, CASE WHEN {p}.kind = 'year' THEN 'a single year does not say which "
                    f"{what}: write it as 2024/25' WHEN {p}.kind = 'date' AND NOT {on_reference} THEN {wrong_date} END)")
     return {
+        "end_year": f"({end_year})",
         "time_period": period,
         "time_identifier": f"'{identifier}'",
         "reference": f"({end_year}) * 10000 + {month * 100 + day}",
         "problem": problem,
     }
+
+
+def place_date(end_year: str, month: int, day: int, on: str | None) -> str:
+    """SQL for the date (YYYYMMDD) on which a source's places are read.
+
+    By default the indicator's reference date. A spec's `geography.reference_date` (--MM-DD) names
+    another: the last such date on or before the reference date, so 31 March within an academic
+    year that ends on 31 August (DfE's school files), or within a reporting year ending that day.
+    """
+    if not on:
+        return f"{end_year} * 10000 + {month * 100 + day}"
+    on_month, on_day = int(on[2:4]), int(on[5:7])
+    earlier_year = 1 if (on_month, on_day) > (month, day) else 0
+    return f"({end_year} - {earlier_year}) * 10000 + {on_month * 100 + on_day}"

@@ -1,0 +1,93 @@
+"""The national framework's DfE files, and the engine features they need: where a source places its
+authorities, and rows the spec-wide filter leaves out told apart from rows no mapping selects."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import yaml
+
+from csc_outcomes.harmonise.engine import harmonise
+from conftest import ROOT
+
+DFE = ROOT / "tests" / "data" / "dfe"
+SPECS = ROOT / "mappings" / "dfe"
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _places(out: Path) -> dict[tuple[str, str], str]:
+    return {(r["old_la_code"], r["time_period"]): r["new_la_code"] for r in _read(out)}
+
+
+def test_school_figures_are_placed_in_the_authority_of_31_march(tmp_path: Path):
+    """DfE's absence file gives 2024/25 to Barnsley's old code and 2018/19 to Dorset county: the
+    authorities on 31 March, not on 31 August when the academic year ends. The spec says so."""
+    spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
+    assert spec["geography"]["reference_date"] == "--03-31"
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    outcome = harmonise(DFE / "absence_la.csv", SPECS / "absence.yaml", out, lineage)
+    assert outcome.report.exit_code == 0
+    placed = _places(out)
+    published = {(r["old_la_code"], r["time_period"]): r["new_la_code"] for r in _read(DFE / "absence_la.csv")
+                 if r["geographic_level"] == "Local authority"}
+    assert placed[("370", "202425")] == "E08000016" == published[("370", "202425")]  # Barnsley
+    assert placed[("835", "201819")] == "E10000009"  # Dorset county, before the 1 April 2019 unitary
+    assert placed[("928", "202021")] == "E10000021"  # Northamptonshire county, until 31 March 2021
+    detail = next(r["detail"] for r in _read(lineage) if r["kind"] == "output")
+    assert "(authorities as on 31 March)" in detail
+
+    # without the field, the same rows go to the authorities of 31 August
+    del spec["geography"]["reference_date"]
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    harmonise(DFE / "absence_la.csv", plain, tmp_path / "plain.csv")
+    assert _places(tmp_path / "plain.csv")[("370", "202425")] == "E08000038"
+
+
+def test_a_bad_place_date_is_refused_with_the_field_named(tmp_path: Path):
+    from csc_outcomes.harmonise.spec import SpecError
+    import pytest
+
+    spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
+    spec["geography"]["reference_date"] = "31 March"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"geography\.reference_date: .31 March. does not match"):
+        harmonise(DFE / "absence_la.csv", bad, tmp_path / "out.csv")
+
+
+def test_filtered_rows_and_unselected_rows_have_distinct_reasons(tmp_path: Path, cli):
+    """National and regional rows are left out by the spec-wide filter; LA rows of the two-year cohort
+    are rows no indicator mapping selects: two codes, in the report, its JSON and the lineage."""
+    source = DFE / "la_cla_school_moves.csv"
+    rows = _read(source)
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    run = cli("harmonise", str(source), "-m", str(SPECS / "cla-school-moves.yaml"), "-o", str(out),
+              "--lineage", str(lineage), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    types = {}
+    for task in report["tasks"]:
+        for error in task["errors"]:
+            types.setdefault(error["type"], set()).add(error["row"])
+    other_levels = {i for i, r in enumerate(rows, start=2) if r["geographic_level"] != "Local authority"}
+    two_year = {i for i, r in enumerate(rows, start=2) if r["geographic_level"] == "Local authority"
+                and (r["cla_group"] != "CLA on 31 March" or r["move_measure"] != "Mid-year moves")}
+    # the report lists up to 200 rows per reason; each listed row carries the right code
+    assert types["row-filtered-out"] and types["row-filtered-out"] <= other_levels
+    assert types["row-not-selected"] and types["row-not-selected"] <= two_year
+    reasons = {r["source_rows"]: r["detail"] for r in _read(lineage) if r["kind"] == "unused"}
+    assert {reasons[str(i)] for i in other_levels} == {"excluded by the spec's where filter"}
+    assert {reasons[str(i)] for i in two_year} == {"no indicator mapping selects this row"}
+    text = cli("harmonise", str(source), "-m", str(SPECS / "cla-school-moves.yaml"), "-o", str(out)).stdout
+    assert f"unused x{len(other_levels):,}: excluded by the spec's where filter" in text
+    # the rest: the two-year cohort and "any moves", and the total rows of DfE's placeholder authorities
+    not_selected = sum(1 for d in reasons.values() if d == "no indicator mapping selects this row")
+    assert not_selected >= len(two_year)
+    assert f"unused x{not_selected:,}: no indicator mapping selects this row" in text
