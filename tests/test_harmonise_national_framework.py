@@ -91,3 +91,59 @@ def test_filtered_rows_and_unselected_rows_have_distinct_reasons(tmp_path: Path,
     not_selected = sum(1 for d in reasons.values() if d == "no indicator mapping selects this row")
     assert not_selected >= len(two_year)
     assert f"unused x{not_selected:,}: no indicator mapping selects this row" in text
+
+
+def _half_up(x: float, dp: int) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(x)).quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_UP))
+
+
+def _population() -> dict[tuple[str, str], str]:
+    """ONS 0-17 estimates by (DfE code, mid-year), as DfE publishes them (a symbol where ONS has none)."""
+    rows = _read(ROOT / "src" / "csc_outcomes" / "harmonise" / "data" / "ons_mye_0_17.csv")
+    return {(r["old_la_code"], r["time_period"]): r["population_estimate"] for r in rows
+            if r["geographic_level"] == "Local authority"}
+
+
+def test_assessment_factor_rates_are_the_counts_over_the_ons_population(tmp_path: Path):
+    """DfE publishes counts of episodes with each factor; the dashboard divides them by the ONS 0-17
+    estimate for the mid-year before the year ends. Every LA count, all years, is carried through, and
+    every rate is that division at the indicator's rounding (one decimal place; the dashboard shows none)."""
+    from csc_outcomes.releases import load_release
+
+    source = DFE / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
+    spec_path = SPECS / "assessment-factors.yaml"
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    outcome = harmonise(source, spec_path, out, lineage)
+    assert outcome.report.exit_code == 0, outcome.reasons
+    published = _read(source)
+    assert outcome.rows_in == len(published) == outcome.rows_used + outcome.rows_unused
+    la_rows = [r for r in published if r["geographic_level"] == "Local authority"]
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    column = {m["indicator"]: m["numerator"]["column"] for m in spec["indicators"]}
+    rows, population = _read(out), _population()
+    assert len(rows) == len(la_rows) * len(column)  # every LA row gives every factor's rate
+    catalogue = load_release(spec["framework_version"]).catalogue.indicators
+    checked = 0
+    for line in _read(lineage):
+        if line["kind"] != "output":
+            continue
+        row = rows[int(line["output_row"]) - 2]
+        anchor = published[int(line["source_rows"]) - 2]
+        count = anchor[column[row["indicator_id"]]].strip()
+        pop = population[(anchor["old_la_code"], str(int(anchor["time_period"]) - 1))]
+        assert (row["old_la_code"], row["time_period"]) == (anchor["old_la_code"], anchor["time_period"])
+        assert row["numerator"] == count and row["denominator"] == pop
+        dp = int(catalogue[row["indicator_id"]]["decimal_places"])
+        if count.isdigit() and pop.isdigit():
+            assert row["value"] == _half_up(int(count) / int(pop) * 10000, dp), row
+            checked += 1
+        else:  # a suppressed count (c) or no ONS estimate (x, Bournemouth, Poole and Dorset in 2018-19)
+            assert row["value"] == (count if not count.isdigit() else pop)
+    assert checked > 0.9 * len(rows)
+
+    from csc_outcomes.validators.validate import validate_file
+
+    report = validate_file(out)
+    assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]

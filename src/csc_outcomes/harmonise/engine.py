@@ -108,7 +108,7 @@ class _Builder:
             total = " + ".join(_NUMBER.format(c) for c in cells)
             return f"CASE {symbol} ELSE {_number_text(total)} END"
         if source.get("population"):
-            return "CAST(pop.population AS VARCHAR)"
+            return "pop.population"
         raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
 
 
@@ -125,9 +125,12 @@ def _load_population(con: Any) -> None:
         CREATE TEMP TABLE population AS
         SELECT CAST(time_period AS INTEGER) AS mid_year,
                coalesce(nullif(new_la_code, ''), nullif(region_code, ''), country_code) AS code,
-               geographic_level, TRY_CAST(population_estimate AS BIGINT) AS population
+               geographic_level, trim(population_estimate) AS population
         FROM read_csv('{path}', all_varchar = true, header = true)
-        WHERE TRY_CAST(population_estimate AS BIGINT) IS NOT NULL""")
+        -- a GSS symbol is kept: ONS publishes x for Bournemouth, Poole and Dorset county in mid-2017
+        -- and mid-2018 (its estimates were rebased to the 2019 authorities), and the rate is then x too
+        WHERE TRY_CAST(population_estimate AS BIGINT) IS NOT NULL
+           OR list_contains({SYMBOLS_SQL}, trim(population_estimate))""")
 
 
 def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
@@ -179,7 +182,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                            f"AND pop.mid_year = {mid_year}")
         population_note = (f"'; denominator: ONS mid-' || coalesce(({mid_year})::VARCHAR, '?') || "
                            "' estimate of residents aged 0-17'")
-        population_problem = (f"CASE WHEN pop.population IS NULL THEN 'no ONS mid-year estimate for ' || "
+        population_problem = (f"CASE WHEN pop.code IS NULL THEN 'no ONS mid-year estimate for ' || "
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
     lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
     selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
