@@ -147,3 +147,62 @@ def test_assessment_factor_rates_are_the_counts_over_the_ons_population(tmp_path
 
     report = validate_file(out)
     assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]
+
+
+def test_hospital_admissions_reproduce_fingertips_for_every_authority_and_region(tmp_path: Path):
+    """Every authority's and region's figure for persons, all years, is Fingertips' own count,
+    population and (rounded) rate; the rows Fingertips labels with an authority that did not yet
+    exist are named in the report, never errors, and nothing else is left unplaced."""
+    from csc_outcomes.validators.validate import validate_file
+
+    spec = SPECS / "hospital-admissions-injuries.yaml"
+    for name in ("la_hospital_admissions_2324.csv", "region_hospital_admissions_2324.csv"):
+        source = DFE / name
+        out, lineage = tmp_path / f"{name}.out.csv", tmp_path / f"{name}.lineage.csv"
+        outcome = harmonise(source, spec, out, lineage)
+        assert outcome.report.exit_code == 0, outcome.reasons
+        published = _read(source)
+        assert outcome.rows_in == len(published) == outcome.rows_used + outcome.rows_unused
+        wanted = {i for i, r in enumerate(published, start=2) if r["Sex"] == "Persons" and not r["Category Type"]
+                  and r["Area Type"] in ("Counties & UAs (from Apr 2023)", "Regions (statistical)")}
+        rows, lines = _read(out), _read(lineage)
+        placed = set()
+        for line in lines:
+            if line["kind"] == "unused":
+                row = int(line["source_rows"])
+                if row in wanted:  # only an authority before it existed is not placed
+                    assert line["detail"].startswith("before its authority existed: GSS code "), line
+                    assert published[row - 2]["Area Code"] in line["detail"]
+                continue
+            row = rows[int(line["output_row"]) - 2]
+            anchor = published[int(line["source_rows"]) - 2]
+            placed.add(int(line["source_rows"]))
+            code = row["new_la_code"] or row["region_code"]
+            assert code == anchor["Area Code"] and row["time_period"] == anchor["Time period"].replace("/", "")
+            assert row["numerator"] == (anchor["Count"] or "x") and row["denominator"] == (anchor["Denominator"] or "x")
+            assert row["value"] == (_half_up(float(anchor["Value"]), 1) if anchor["Value"] else "x"), (row, anchor)
+        assert placed <= wanted and len(placed) == outcome.rows_out == len(rows)
+        before = [i for i in outcome.report.issues if i.code == "row-before-authority"]
+        assert len(placed) + sum(outcome.reasons[r] for r in outcome.reasons
+                                 if r.startswith("before its authority")) == len(wanted)
+        assert before and all(i.severity.name == "INFO" for i in before)
+        report = validate_file(out)
+        assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]
+    levels = {r["geographic_level"] for r in _read(out)}
+    assert levels == {"Local authority", "Regional"}
+
+
+def test_a_code_never_known_is_still_an_error_with_backdated_codes(tmp_path: Path):
+    source = tmp_path / "fingertips.csv"
+    header = list(_read(DFE / "la_hospital_admissions_2324.csv")[0])
+    rows = [r for r in _read(DFE / "la_hospital_admissions_2324.csv") if r["Area Code"] == "E06000058"
+            and r["Sex"] == "Persons" and r["Time period"] in ("2015/16", "2023/24")]
+    rows.append(dict(rows[-1], **{"Area Code": "E06999999"}))
+    with open(source, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header)
+        writer.writeheader()
+        writer.writerows(rows)
+    outcome = harmonise(source, SPECS / "hospital-admissions-injuries.yaml", tmp_path / "out.csv")
+    assert outcome.report.exit_code == 1 and outcome.rows_out == 1  # BCP in 2023/24
+    assert [(i.code, i.row) for i in outcome.report.issues] == [("row-before-authority", 2), ("row-not-harmonised", 4)]
+    assert outcome.report.issues[1].message == "no local authority has GSS code E06999999 on 2024-03-31"

@@ -33,6 +33,9 @@ NOT_SELECTED = error_type("row-not-selected", "Row not selected by any indicator
 FILTERED_OUT = error_type("row-filtered-out", "Row excluded by the spec's filter", Severity.INFO,
                           "The spec's top-level where leaves these rows out on purpose (other geographic levels, "
                           "other cohorts); change the filter if the standard should read them.")
+BEFORE_AUTHORITY = error_type("row-before-authority", "Row for an authority before it existed", Severity.INFO,
+                              "The source labels earlier years with today's authorities (the spec says "
+                              "backdated_codes); the canonical return has no place for them. Nothing else is lost.")
 NO_FIGURES = error_type("row-without-figures", "Row holds no figures and could not be placed", Severity.INFO,
                         "Nothing is lost: the row has only symbols (as DfE's placeholder rows for authorities "
                         "that did not exist that year).")
@@ -78,8 +81,8 @@ def _number_text(expr: str) -> str:
 class _Builder:
     """Builds the SELECT for one indicator mapping."""
 
-    def __init__(self, index: int, keys: list[str]):
-        self.i, self.keys = index, keys
+    def __init__(self, index: int, keys: list[str], blank: str | None = None):
+        self.i, self.keys, self.blank = index, keys, blank
         self.joins: list[str] = []
         self.lookup_rows: list[str] = []
 
@@ -100,10 +103,17 @@ class _Builder:
         if source.get("constant") is not None:
             return _literal(source["constant"])
         alias = self._row_alias(source["row"]) if source.get("row") else "a"
+
+        def cell(column: str) -> str:
+            # a figure left blank stands for the symbol the source's description names (never a breakdown)
+            if self.blank and part != "breakdown":
+                return f"coalesce(nullif(trim({alias}.{q(column)}), ''), {_literal(self.blank)})"
+            return f"trim({alias}.{q(column)})"
+
         if source.get("column"):
-            return f"trim({alias}.{q(source['column'])})"
+            return cell(source["column"])
         if source.get("sum_of"):
-            cells = [f"trim({alias}.{q(c)})" for c in source["sum_of"]]
+            cells = [cell(c) for c in source["sum_of"]]
             symbol = " ".join(f"WHEN NOT ({_NUMBER.format(c)} IS NOT NULL) THEN {c}" for c in cells)
             total = " + ".join(_NUMBER.format(c) for c in cells)
             return f"CASE {symbol} ELSE {_number_text(total)} END"
@@ -144,11 +154,12 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     period = ind["period"]
     month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
     pm = spec["period"]
-    b = _Builder(index, keys)
+    b = _Builder(index, keys, spec["source"].get("blank_symbol"))
     geo = spec["geography"]
     canon = periods.canonical("a.p", period["year_convention"], month, day)
     placed_on = periods.place_date(canon["end_year"], month, day, geo.get("reference_date"))
-    place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", placed_on)
+    place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", placed_on,
+                                                     bool(geo.get("backdated_codes")))
     numerator = b.text(mapping.get("numerator"), None, "numerator")
     uses_population = any((mapping.get(k) or {}).get("population") for k in ("numerator", "denominator"))
     denominator = b.text(mapping.get("denominator"), None, "denominator")
@@ -411,6 +422,8 @@ def _kind(reason: str):
         return NOT_SELECTED
     if reason == FILTERED:
         return FILTERED_OUT
+    if reason.startswith(geography.BACKDATED) or reason.startswith("holds no figures; " + geography.BACKDATED):
+        return BEFORE_AUTHORITY
     return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
 
 
