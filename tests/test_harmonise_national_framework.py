@@ -28,10 +28,19 @@ def _places(out: Path) -> dict[tuple[str, str], str]:
 def test_school_figures_are_placed_in_the_authority_of_31_march(tmp_path: Path):
     """DfE's absence file gives 2024/25 to Barnsley's old code and 2018/19 to Dorset county: the
     authorities on 31 March, not on 31 August when the academic year ends. The spec says so."""
-    spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
-    assert spec["geography"]["reference_date"] == "--03-31"
+    shipped = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
+    assert shipped["geography"]["reference_date"] == "--03-31"
+    # the same source and places, one indicator of framework 1.0.0 (every framework version reads the field)
+    spec = dict(shipped, framework_version="1.0.0", indicators=[{
+        "indicator": "cla_school_absence_overall_pct", "match": "exact", "justification": "DfE's rate",
+        "where": [{"column": "social_care_group", "equals": "CLA 12 months at 31 March"},
+                  {"column": "phase_type_grouping", "equals": "Total"}],
+        "numerator": {"column": "t_sess_overall"}, "denominator": {"column": "t_sess_possible"},
+        "value": {"column": "pt_overall"}}])
+    placed_on_31_march = tmp_path / "absence.yaml"
+    placed_on_31_march.write_text(yaml.safe_dump(spec), encoding="utf-8")
     out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
-    outcome = harmonise(DFE / "absence_la.csv", SPECS / "absence.yaml", out, lineage)
+    outcome = harmonise(DFE / "absence_la.csv", placed_on_31_march, out, lineage)
     assert outcome.report.exit_code == 0
     placed = _places(out)
     published = {(r["old_la_code"], r["time_period"]): r["new_la_code"] for r in _read(DFE / "absence_la.csv")
@@ -55,6 +64,7 @@ def test_a_bad_place_date_is_refused_with_the_field_named(tmp_path: Path):
     import pytest
 
     spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
+    spec["framework_version"] = "1.0.0"
     spec["geography"]["reference_date"] = "31 March"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -113,7 +123,7 @@ def test_assessment_factor_rates_are_the_counts_over_the_ons_population(tmp_path
     from csc_outcomes.releases import load_release
 
     source = DFE / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
-    spec_path = SPECS / "assessment-factors.yaml"
+    spec_path = SPECS / "assessment-factors-cse-gangs.yaml"
     out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
     outcome = harmonise(source, spec_path, out, lineage)
     assert outcome.report.exit_code == 0, outcome.reasons

@@ -149,7 +149,8 @@ def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
     return f"({end_year}) - 1"  # mid_year_before_period_end, the DfE convention
 
 
-def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str]) -> tuple[str, bool]:
+def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str],
+            names: list[str]) -> tuple[str, bool]:
     ind = release.catalogue.indicators[mapping["indicator"]]
     period = ind["period"]
     month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
@@ -159,7 +160,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     canon = periods.canonical("a.p", period["year_convention"], month, day)
     placed_on = periods.place_date(canon["end_year"], month, day, geo.get("reference_date"))
     place, geo_join, geo_problem = geography.columns(geo["from"], geo.get("column"), "a", placed_on,
-                                                     bool(geo.get("backdated_codes")))
+                                                     bool(geo.get("backdated_codes")), names)
     numerator = b.text(mapping.get("numerator"), None, "numerator")
     uses_population = any((mapping.get(k) or {}).get("population") for k in ("numerator", "denominator"))
     denominator = b.text(mapping.get("denominator"), None, "denominator")
@@ -176,11 +177,17 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         raw_value = "NULL"
     else:
         raw_value = b.text(value_source, None, "value")
+        if mapping.get("value_format") == "years_months":
+            # DfE's "YY:MM" (01:02 is one year and two months) in months; anything else passes to validation
+            raw_value = (f"CASE WHEN regexp_full_match({raw_value}, '[0-9]+:[0-9]{{2}}') THEN CAST("
+                         f"CAST(split_part({raw_value}, ':', 1) AS INTEGER) * 12 + "
+                         f"CAST(split_part({raw_value}, ':', 2) AS INTEGER) AS VARCHAR) ELSE {raw_value} END")
         scale = mapping.get("value_scale")
         value = (f"CASE WHEN {_NUMBER.format('o.raw_value')} IS NULL THEN o.raw_value "
                  f"ELSE {_number_text(_NUMBER.format('o.raw_value') + f' * {float(scale)!r}')} END"
                  if scale not in (None, 1) else "o.raw_value")
         value_note = f"'value from {value_source.get('column') or 'a constant'}" + (
+            " (years:months in months)" if mapping.get("value_format") == "years_months" else "") + (
             f" x {float(scale):g}'" if scale not in (None, 1) else "'")
     breakdown = b.text(mapping.get("breakdown"), "Total", "breakdown")
     recode_problems = [f"a._unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
@@ -278,7 +285,7 @@ def _check_columns(spec: dict, names: list[str]) -> None:
     if spec["geography"].get("column"):
         wanted.append(("geography.column", spec["geography"]["column"]))
     if spec["geography"]["from"] == "canonical_columns":
-        wanted += [("geography (canonical columns)", c) for c in geography.CANONICAL]
+        wanted += [("geography (canonical columns)", c) for c in geography.REQUIRED]
     wanted += [("keys", k) for k in spec.get("keys") or []]
     wanted += [("where", c["column"]) for c in spec.get("where") or []]
     for i, m in enumerate(spec["indicators"]):
@@ -344,7 +351,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             selects = []
             needs_population = False
             for index, mapping in enumerate(spec["indicators"]):
-                sql, uses = _select(spec, mapping, index, release, spec.get("keys") or [])
+                sql, uses = _select(spec, mapping, index, release, spec.get("keys") or [], names)
                 selects.append(sql)
                 needs_population |= uses
             if needs_population:

@@ -18,11 +18,13 @@ def _norm(expr: str) -> str:
     return f"regexp_replace(lower({expr}), '[^a-z0-9]+', '', 'g')"
 
 
+# a national (or regional) file need not carry the columns of lower levels: absent, they are blank
+REQUIRED = ["geographic_level", "country_code"]
 BACKDATED = "before its authority existed"
 
 
 def columns(source: str, column: str | None, alias: str, reference: str,
-            backdated: bool = False) -> tuple[dict[str, str], str, str]:
+            backdated: bool = False, present: list[str] | None = None) -> tuple[dict[str, str], str, str]:
     """(SQL per canonical column, the JOIN clause, SQL for the problem) for one indicator mapping.
 
     `alias` is the source row's alias; `reference` the YYYYMMDD date the places are read on. A GSS
@@ -31,7 +33,8 @@ def columns(source: str, column: str | None, alias: str, reference: str,
     do), a code known on another date gives a reason starting with BACKDATED instead of an error.
     """
     if source == "canonical_columns":
-        return ({c: f"{alias}.{_q(c)}" for c in CANONICAL}, "", "NULL::VARCHAR")
+        return ({c: f"{alias}.{_q(c)}" if present is None or c in present else "NULL::VARCHAR" for c in CANONICAL},
+                "", "NULL::VARCHAR")
     col = f"trim({alias}.{_q(column or '')})"
     match = {
         "gss_code": "{t}.code = " + col,
