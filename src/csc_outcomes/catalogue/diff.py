@@ -22,7 +22,7 @@ LEVELS = ("patch", "minor", "major")
 MAJOR_FIELDS = ("measure_type", "numerator", "denominator", "multiplier", "decimal_places", "rounding", "period")
 PATCH_FIELDS = ("name", "definition", "unit", "caveats", "references", "interpretation", "variants",
                 "change_notes", "evidence", "data_sources")
-MINOR_FIELDS = ("outcomes", "supersedes", "superseded_by")
+MINOR_FIELDS = ("outcomes", "framework_outcomes", "supersedes", "superseded_by")
 
 
 @dataclass
@@ -145,8 +145,37 @@ def _code_list_changes(ident: str, old: dict, new: dict) -> list[Change]:
 
 def _set_changes(ident: str, old: dict, new: dict) -> list[Change]:
     a, b = set(old["members"]), set(new["members"])
-    return ([Change("indicator_set", ident, "members", "added", "minor", m) for m in sorted(b - a)]
-            + [Change("indicator_set", ident, "members", "removed", "major", m) for m in sorted(a - b)])
+    changes = ([Change("indicator_set", ident, "members", "added", "minor", m) for m in sorted(b - a)]
+               + [Change("indicator_set", ident, "members", "removed", "major", m) for m in sorted(a - b)])
+    if (old.get("framework"), old.get("groups")) != (new.get("framework"), new.get("groups")):
+        # grouping says where a member belongs; it never changes what a figure counts
+        changes.append(Change("indicator_set", ident, "groups", "changed" if old.get("groups") else "added",
+                              "minor", "arrangement by outcome and enabler"))
+    for key in ("name", "description", "owner", "references"):
+        if old.get(key) != new.get(key):
+            changes.append(Change("indicator_set", ident, key, "changed", "patch", ""))
+    return changes
+
+
+def _framework_changes(ident: str, old: dict, new: dict) -> list[Change]:
+    """An outcome or enabler added is minor, one taken away major (indicators may name it); wording a patch."""
+    changes = []
+    items_a = {i["id"]: i for k in ("outcomes", "enablers") for i in old.get(k) or []}
+    items_b = {i["id"]: i for k in ("outcomes", "enablers") for i in new.get(k) or []}
+    for item in sorted(set(items_a) | set(items_b)):
+        if item not in items_b:
+            changes.append(Change("outcome_framework", ident, f"outcomes[{item}]", "removed", "major",
+                                  "indicators and sets naming it stop being valid"))
+        elif item not in items_a:
+            changes.append(Change("outcome_framework", ident, f"outcomes[{item}]", "added", "minor", items_b[item].get("name", "")))
+        elif items_a[item] != items_b[item]:
+            changes.append(Change("outcome_framework", ident, f"outcomes[{item}]", "changed", "patch", ""))
+    rest_a = {k: v for k, v in old.items() if k not in ("outcomes", "enablers")}
+    rest_b = {k: v for k, v in new.items() if k not in ("outcomes", "enablers")}
+    for key in sorted(set(rest_a) | set(rest_b)):
+        if rest_a.get(key) != rest_b.get(key):
+            changes.append(Change("outcome_framework", ident, key, "changed", "patch", ""))
+    return changes
 
 
 def _collection(diff: Diff, scope: str, old: dict, new: dict, changes_of: Any) -> None:
@@ -184,6 +213,7 @@ def compare(old: Catalogue, new: Catalogue) -> Diff:
                                          f"{ni[ident]['version']})")
     _collection(diff, "code_list", old.code_lists, new.code_lists, _code_list_changes)
     _collection(diff, "indicator_set", old.indicator_sets, new.indicator_sets, _set_changes)
+    _collection(diff, "outcome_framework", old.outcome_frameworks, new.outcome_frameworks, _framework_changes)
     _collection(diff, "outcome", old.outcomes, new.outcomes,
                 lambda n, a, b: [] if a == b else [Change("outcome", n, "", "changed", "patch", "")])
     for c in diff.changes:

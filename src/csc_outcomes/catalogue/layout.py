@@ -1,7 +1,8 @@
 """Which file of a catalogue folder holds which class of the model.
 
-One indicator, set or code list per file, named after its id; the framework, the outcomes
-and the data sources are small enough to live in one file each.
+One indicator, set, code list or outcome framework per file, named after its id; the
+framework (the standard itself), the Data Checklist's numbered outcomes and the data sources are
+small enough to live in one file each.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Part:
 PARTS: tuple[Part, ...] = (
     Part("framework", "Framework", "framework.yaml", id_key=None),
     Part("outcomes", "Outcome", "outcomes.yaml", list_key="outcomes", id_key="number"),
+    Part("outcome_frameworks", "OutcomeFramework", "frameworks/*.yaml"),
     Part("data_sources", "DataSource", "data_sources.yaml", list_key="data_sources"),
     Part("code_lists", "CodeList", "codelists/*.yaml"),
     Part("indicator_sets", "IndicatorSet", "sets/*.yaml"),

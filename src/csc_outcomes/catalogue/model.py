@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from csc_outcomes.catalogue.errors import CatalogueReadError
 from csc_outcomes.catalogue.source import read_source
 
-
-class CatalogueReadError(Exception):
-    """The catalogue could not be read at all (missing folder, unreadable release)."""
+__all__ = ["Catalogue", "CatalogueReadError", "load_catalogue"]
 
 
 @dataclass
@@ -54,6 +53,20 @@ class Catalogue:
     @property
     def data_sources(self) -> dict[str, dict[str, Any]]:
         return self._by("data_sources")
+
+    @property
+    def outcome_frameworks(self) -> dict[str, dict[str, Any]]:
+        """Frameworks by id; empty for a catalogue compiled before 1.1.0."""
+        return self._by("outcome_frameworks")
+
+    @property
+    def framework_outcomes(self) -> dict[str, dict[str, Any]]:
+        """Every outcome and enabler of every framework by id, each with its framework's id added."""
+        out: dict[str, dict[str, Any]] = {}
+        for fw_id, fw in self.outcome_frameworks.items():
+            for item in (fw.get("outcomes") or []) + (fw.get("enablers") or []):
+                out[item["id"]] = {**item, "framework": fw_id}
+        return out
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -42,7 +42,19 @@ SUPERSESSION_CYCLE = error_type("supersession-cycle", "Supersession goes round i
 SUPERSESSION_ONE_WAY = error_type("supersession-one-way", "Supersession recorded on one side only", E,
                                   "When A supersedes B, B's superseded_by is A, and the other way round.")
 OUTCOME_UNCOVERED = error_type("outcome-without-indicator", "Outcome has no indicator", E,
-                               "Every outcome of the Data Checklist needs at least one indicator, if only a draft.")
+                               "Every outcome of the Data Checklist needs at least one indicator, if only a draft; "
+                               "an outcome or enabler of another framework that has none says why in `no_indicator`.")
+OUTCOME_NO_INDICATOR_CONTRADICTED = error_type(
+    "no-indicator-contradicted", "Outcome says it has no indicator, but one measures it", E,
+    "Remove `no_indicator` from the outcome, or the outcome from the indicator's framework_outcomes.")
+SET_ENTRY = error_type("set-entry-mismatch", "Set entry does not match its indicator", E,
+                       "An entry's indicator is a member of the set; its breakdown_topic is one the indicator "
+                       "declares, its breakdown a code of that topic's code list; and the indicator names the "
+                       "group's outcome in framework_outcomes unless the entry is contextual.")
+SET_FIGURE_TWICE = error_type("set-figure-twice", "Published figure given by two entries of a set", E,
+                              "Each figure of the dashboard is given by one entry: remove the duplicate number.")
+SET_GROUP = error_type("set-group-mismatch", "Set group does not follow the set's framework", E,
+                       "Group by the outcomes and enablers of the framework the set names, one group each.")
 CODE_OVERLAP = error_type("code-validity-overlap", "A code's validity periods overlap", E,
                           "A code (or legacy code) may be reused only after its previous use ended: fix valid_from/valid_to.")
 CODE_DATES = error_type("code-validity-reversed", "A code's validity ends before it starts", E,

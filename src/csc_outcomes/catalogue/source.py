@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from csc_outcomes.catalogue.errors import CatalogueReadError
 from csc_outcomes.catalogue.layout import PARTS, Part
 from csc_outcomes.catalogue import problems as P
 from csc_outcomes.report import Issue
@@ -49,9 +50,22 @@ class Source:
             if part.catalogue_key == "framework":
                 if items:
                     doc["framework"] = items[0]
+            elif part.catalogue_key == "outcome_frameworks":
+                doc[part.catalogue_key] = [self._resolved_framework(fw, doc.get("outcomes") or []) for fw in items]
             else:
                 doc[part.catalogue_key] = items
         return doc
+
+    @staticmethod
+    def _resolved_framework(framework: dict[str, Any], numbered: list[dict[str, Any]]) -> dict[str, Any]:
+        """A framework whose outcomes are the catalogue's numbered ones lists them too, so that a
+        reader of the compiled catalogue finds every framework's outcomes in the same place."""
+        if not framework.get("outcomes_from_catalogue") or not isinstance(framework.get("id"), str):
+            return framework
+        outcomes = [{"id": f"{framework['id']}-{o['number']}", "number": o["number"], "kind": "outcome",
+                     **{k: o[k] for k in ("name", "definition", "example_measure") if k in o}}
+                    for o in numbered if isinstance(o.get("number"), int)]
+        return {**framework, "outcomes": outcomes}
 
 
 def _plain(value: Any) -> Any:
@@ -83,8 +97,6 @@ def _load_yaml(path: Path, rel: str, problems: list[Issue]) -> Any:
 
 def read_source(root: Path) -> Source:
     """Every record of every file; unreadable files become problems, not exceptions."""
-    from csc_outcomes.catalogue.model import CatalogueReadError
-
     root = Path(root)
     if not root.is_dir():
         raise CatalogueReadError(f"{root} is not a folder (give the catalogue folder, e.g. indicators/)")

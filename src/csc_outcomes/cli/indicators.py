@@ -30,10 +30,41 @@ def _catalogue(path: Path | None):
     return load_catalogue(path or data_dir("indicators"))
 
 
+def _grouped(indicator_set: dict, cat) -> list[str]:
+    """A set with groups, listed by its framework's outcomes and enablers: each entry's
+    indicator (and breakdown) with the published figures it gives."""
+    outcomes = cat.framework_outcomes
+    framework = cat.outcome_frameworks.get(indicator_set.get("framework"), {})
+    indicators = cat.indicators
+    lines = [f"{indicator_set['name']}" + (f" - grouped by {framework['name']}" if framework else "")]
+    entries = [e for g in indicator_set["groups"] for e in g.get("entries") or []]
+    width = max((len(e["indicator"]) for e in entries), default=0)
+    bwidth = max((len(f"{e['breakdown_topic']}={e['breakdown']}") for e in entries if e.get("breakdown_topic")), default=5)
+    for group in indicator_set["groups"]:
+        item = outcomes.get(group["outcome"], {})
+        title = f"{item.get('kind', 'outcome').capitalize()} {item.get('number', '?')}: {item.get('name', group['outcome'])}"
+        lines += ["", f"{title}  [{group['outcome']}]"]
+        if not group.get("entries"):
+            reason = " ".join(str(item.get("no_indicator", "")).split())
+            lines.append(f"  (no indicator{': ' + reason if reason else ''})")
+        for e in group.get("entries") or []:
+            ind = indicators.get(e["indicator"], {})
+            breakdown = f"{e['breakdown_topic']}={e['breakdown']}" if e.get("breakdown_topic") else "Total"
+            figures = ",".join(str(n) for n in e.get("dashboard_figures") or [])
+            note = " (contextual)" if e.get("contextual") else ""
+            lines.append(f"  {e['indicator']:<{width}}  {breakdown:<{bwidth}}  {('figure ' + figures) if figures else '':<11}  "
+                         f"{ind.get('status', '?'):<10}  {ind.get('name', '?')}{note}")
+    n_figures = sum(len(e.get("dashboard_figures") or []) for e in entries)
+    lines.append("")
+    lines.append(f"{len(indicator_set['members'])} indicator(s) in {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+                 f" giving {n_figures} published figure(s), framework {cat.version}")
+    return lines
+
+
 @app.command("list")
 def list_(
-    set_: Annotated[Optional[str], typer.Option("--set", help="Only the members of this indicator set.")] = None,
-    outcome: Annotated[Optional[int], typer.Option("--outcome", help="Only indicators of this outcome (1-24).")] = None,
+    set_: Annotated[Optional[str], typer.Option("--set", help="Only the members of this indicator set (grouped by outcome and enabler when the set is).")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="Only indicators of this outcome: a Data Checklist number (1-24) or a framework outcome or enabler id (e.g. nf-safe).")] = None,
     catalogue: CatalogueOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -45,11 +76,21 @@ def list_(
         sets = cat.indicator_sets
         if set_ not in sets:
             raise UsageError(f"no indicator set {set_!r}; the sets are: {', '.join(sorted(sets))}")
+        if sets[set_].get("groups") and outcome is None:
+            emit("\n".join(_grouped(sets[set_], cat)) + "\n", output)
+            return
         chosen = [m for m in sets[set_]["members"] if m in indicators]
     if outcome is not None:
-        if outcome not in cat.outcomes:
-            raise UsageError(f"no outcome {outcome}; outcomes are numbered {min(cat.outcomes)}-{max(cat.outcomes)}")
-        chosen = [i for i in chosen if outcome in (indicators[i].get("outcomes") or [])]
+        if outcome.isdigit():
+            number = int(outcome)
+            if number not in cat.outcomes:
+                raise UsageError(f"no outcome {number}; outcomes are numbered {min(cat.outcomes)}-{max(cat.outcomes)}")
+            chosen = [i for i in chosen if number in (indicators[i].get("outcomes") or [])]
+        else:
+            if outcome not in cat.framework_outcomes:
+                known = ", ".join(sorted(cat.framework_outcomes)) or "none in this catalogue"
+                raise UsageError(f"no outcome {outcome!r}; give a Data Checklist number (1-24) or one of: {known}")
+            chosen = [i for i in chosen if outcome in (indicators[i].get("framework_outcomes") or [])]
     width = max((len(i) for i in chosen), default=0)
     lines = [f"{i:<{width}}  {indicators[i]['status']:<10}  {indicators[i]['measure_type']:<10}  {indicators[i]['name']}"
              for i in sorted(chosen)]
@@ -72,6 +113,17 @@ def _text(ind: dict, cat) -> str:
                + (f", population estimate {p['population_vintage'].replace('_', ' ')}" if p.get("population_vintage") else ""))
     if ind.get("outcomes"):
         out.append("Outcomes: " + "; ".join(f"{n} {cat.outcomes[n]['name']}" for n in ind["outcomes"] if n in cat.outcomes))
+    framework_outcomes = cat.framework_outcomes
+    for ident in ind.get("framework_outcomes") or []:
+        item = framework_outcomes.get(ident, {})
+        fw = cat.outcome_frameworks.get(item.get("framework"), {})
+        out.append(f"{item.get('kind', 'outcome').capitalize()} of {fw.get('name', '?')}: {item.get('number', '?')} "
+                   f"{item.get('name', ident)} [{ident}]")
+    if ind.get("supersedes") or ind.get("superseded_by"):
+        for key in ("supersedes", "superseded_by"):
+            value = ind.get(key)
+            if value:
+                out.append(f"{key.replace('_', ' ').capitalize()}: {', '.join(value) if isinstance(value, list) else value}")
     if ind.get("disaggregations"):
         out.append("Breakdowns: " + ", ".join(d["topic"] for d in ind["disaggregations"]))
     out.append(f"Hoped-for direction: {ind['interpretation']['hoped_for_direction']}. {ind['interpretation']['caveat']}")
