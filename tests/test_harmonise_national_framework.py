@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from csc_outcomes.harmonise.engine import harmonise
@@ -61,7 +62,6 @@ def test_school_figures_are_placed_in_the_authority_of_31_march(tmp_path: Path):
 
 def test_a_bad_place_date_is_refused_with_the_field_named(tmp_path: Path):
     from csc_outcomes.harmonise.spec import SpecError
-    import pytest
 
     spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
     spec["framework_version"] = "1.0.0"
@@ -116,32 +116,46 @@ def _population() -> dict[tuple[str, str], str]:
             if r["geographic_level"] == "Local authority"}
 
 
-def test_assessment_factor_rates_are_the_counts_over_the_ons_population(tmp_path: Path):
+@pytest.mark.parametrize("name", ["assessment-factors-cse-gangs", "assessment-factors"])
+def test_assessment_factor_rates_are_the_counts_over_the_ons_population(name: str, tmp_path: Path):
     """DfE publishes counts of episodes with each factor; the dashboard divides them by the ONS 0-17
-    estimate for the mid-year before the year ends. Every LA count, all years, is carried through, and
-    every rate is that division at the indicator's rounding (one decimal place; the dashboard shows none)."""
+    estimate for the mid-year before the year ends. Every LA count, all years, every factor, is carried
+    through, and every rate is that division at the indicator's rounding: one decimal place for the two
+    rates of 1.0.0, a whole number (as the dashboard shows) for cin_assessment_factor_rate of 1.1.0."""
     from csc_outcomes.releases import load_release
 
     source = DFE / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
-    spec_path = SPECS / "assessment-factors-cse-gangs.yaml"
+    spec_path = SPECS / f"{name}.yaml"
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    release = _release_110() if spec["framework_version"] == "1.1.0" else load_release(spec["framework_version"])
     out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
-    outcome = harmonise(source, spec_path, out, lineage)
+    outcome = harmonise(source, spec_path, out, lineage, release=release)
     assert outcome.report.exit_code == 0, outcome.reasons
     published = _read(source)
     assert outcome.rows_in == len(published) == outcome.rows_used + outcome.rows_unused
     la_rows = [r for r in published if r["geographic_level"] == "Local authority"]
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    if spec.get("reshape"):  # one rate per factor column, the Total from episodes with any factor
+        per_row = len(spec["reshape"]["columns"])
+        assert spec["reshape"]["columns"][1:] == [c["code"] for c in
+                                                  release.catalogue.code_lists["assessment-factor"]["codes"]]
+    else:
+        per_row = len(spec["indicators"])
     column = {m["indicator"]: m["numerator"]["column"] for m in spec["indicators"]}
     rows, population = _read(out), _population()
-    assert len(rows) == len(la_rows) * len(column)  # every LA row gives every factor's rate
-    catalogue = load_release(spec["framework_version"]).catalogue.indicators
+    assert len(rows) == len(la_rows) * per_row  # every LA row gives every factor's rate
+    catalogue = release.catalogue.indicators
     checked = 0
     for line in _read(lineage):
         if line["kind"] != "output":
             continue
         row = rows[int(line["output_row"]) - 2]
         anchor = published[int(line["source_rows"]) - 2]
-        count = anchor[column[row["indicator_id"]]].strip()
+        if spec.get("reshape"):
+            factor = row["breakdown"] if row["breakdown_topic"] == "assessment-factor" else "Episodes_with_assessment_factor"
+            assert row["breakdown_topic"] in ("assessment-factor", "Total")
+        else:
+            factor = column[row["indicator_id"]]
+        count = anchor[factor].strip()
         pop = population[(anchor["old_la_code"], str(int(anchor["time_period"]) - 1))]
         assert (row["old_la_code"], row["time_period"]) == (anchor["old_la_code"], anchor["time_period"])
         assert row["numerator"] == count and row["denominator"] == pop
@@ -151,11 +165,11 @@ def test_assessment_factor_rates_are_the_counts_over_the_ons_population(tmp_path
             checked += 1
         else:  # a suppressed count (c) or no ONS estimate (x, Bournemouth, Poole and Dorset in 2018-19)
             assert row["value"] == (count if not count.isdigit() else pop)
-    assert checked > 0.9 * len(rows)
+    assert checked > 0.8 * len(rows)  # the rest are suppressed counts or years without an estimate
 
     from csc_outcomes.validators.validate import validate_file
 
-    report = validate_file(out)
+    report = validate_file(out, release=release)
     assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]
 
 
@@ -216,3 +230,170 @@ def test_a_code_never_known_is_still_an_error_with_backdated_codes(tmp_path: Pat
     assert outcome.report.exit_code == 1 and outcome.rows_out == 1  # BCP in 2023/24
     assert [(i.code, i.row) for i in outcome.report.issues] == [("row-before-authority", 2), ("row-not-harmonised", 4)]
     assert outcome.report.issues[1].message == "no local authority has GSS code E06999999 on 2024-03-31"
+
+
+# ---- framework 1.1.0: the national framework's files -------------------------------------------
+
+def _release_110():
+    """The 1.1.0 release shipped with the package (built from indicators/ by `release build`)."""
+    from csc_outcomes.releases import available_versions, load_release
+
+    if "1.1.0" not in available_versions():
+        pytest.skip("framework 1.1.0 is not built into this checkout yet (csc-outcomes release build)")
+    return load_release("1.1.0")
+
+
+def _holds(row: dict, conditions: list[dict]) -> bool:
+    """A where condition read in plain Python (independent of the engine's SQL)."""
+    for c in conditions or []:
+        cell = (row.get(c["column"]) or "").strip()
+        if "equals" in c and cell != str(c["equals"]):
+            return False
+        if "in" in c and cell not in [str(v) for v in c["in"]]:
+            return False
+        if "not_in" in c and cell and cell in [str(v) for v in c["not_in"]]:
+            return False
+    return True
+
+
+def _expected(part: dict | None, anchor: dict, group: list[dict], keys: list[str], recode: dict, default: str | None):
+    if part is None:
+        return default
+    if "constant" in part:
+        return str(part["constant"])
+    row = anchor
+    if part.get("row"):
+        named = {c["column"] for c in part["row"]}
+        row = next(r for r in group if all(r[k] == anchor[k] for k in keys if k not in named) and _holds(r, part["row"]))
+    cell = row[part["column"]].strip()
+    return recode.get(part["column"], {}).get(cell, cell)
+
+
+def _months(cell: str) -> str:
+    years, months = cell.split(":") if ":" in cell else (None, None)
+    return str(int(years) * 12 + int(months)) if years is not None else cell
+
+
+FILES_110 = {  # spec -> source: values read from a column, checked against the publication row by row
+    "absence": "absence_la.csv",
+    "key-stage-2": "ks2_la.csv",
+    "key-stage-4": "ks4_la.csv",
+    "lait-cla-characteristics": "lait_cla_characteristics_extract.csv",
+    "adoption-timeliness": "national_cla_adopted_average_time_between_adoption_process_stages.csv",
+}
+
+
+def _harmonise_110(name: str, tmp_path: Path):
+    release = _release_110()
+    spec_path, source = SPECS / f"{name}.yaml", DFE / FILES_110[name]
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    outcome = harmonise(source, spec_path, out, lineage, release=release)
+    return release, yaml.safe_load(spec_path.read_text(encoding="utf-8")), source, out, lineage, outcome
+
+
+
+@pytest.mark.parametrize("name", sorted(FILES_110))
+def test_national_framework_file_reproduces_every_published_value(name: str, tmp_path: Path):
+    """Every published row a mapping selects becomes one output row carrying the published value (and
+    numerator, denominator, breakdown, period and place), read back through the lineage; a selected row
+    not placed holds no figures; every other row is named with its reason."""
+    release, spec, source, out, lineage, outcome = _harmonise_110(name, tmp_path)
+    assert outcome.report.exit_code == 0, outcome.reasons
+    published = _read(source)
+    assert outcome.rows_in == len(published) == outcome.rows_used + outcome.rows_unused
+    keys = spec.get("keys") or []
+    recode = {r["column"]: {m["from"]: m["to"] for m in r["map"]} for r in spec.get("recodes") or []}
+    groups: dict[tuple, list[dict]] = {}
+    if keys:
+        for r in published:
+            groups.setdefault(tuple(r[k] for k in keys if k != "measure_short"), []).append(r)
+    rows, lines = _read(out), _read(lineage)
+    code_column = spec["geography"].get("column")
+    population = _population()
+    produced = set()
+    for line in lines:
+        if line["kind"] != "output":
+            continue
+        row = rows[int(line["output_row"]) - 2]
+        anchor_at = int(line["source_rows"].split(";")[0])
+        anchor = published[anchor_at - 2]
+        assert _holds(anchor, spec.get("where"))
+        chosen = [m for m in spec["indicators"] if m["indicator"] == row["indicator_id"] and _holds(anchor, m.get("where"))]
+        assert len(chosen) == 1, (row, anchor)
+        m = chosen[0]
+        produced.add((anchor_at, spec["indicators"].index(m)))
+        group = groups.get(tuple(anchor[k] for k in keys if k != "measure_short"), []) if keys else []
+        if m["value"].get("compute"):  # a count over the ONS 0-17 estimate of the mid-year before
+            count = _expected(m["numerator"], anchor, group, keys, recode, None)
+            pop = population[(row["old_la_code"], str(int(row["time_period"]) - 1))]
+            assert row["denominator"] == pop
+            dp = int(release.catalogue.indicators[row["indicator_id"]]["decimal_places"])
+            value = _half_up(int(count) / int(pop) * 10000, dp) if count.isdigit() and pop.isdigit() else (
+                count if not count.isdigit() else pop)
+        else:
+            value = _expected(m["value"], anchor, group, keys, recode, None)
+        if m.get("value_format") == "years_months":
+            value = _months(value)
+        assert row["value"] == value, (row, anchor)
+        for part in ("numerator", "denominator"):
+            if "population" not in (m.get(part) or {}):
+                assert row[part] == _expected(m.get(part), anchor, group, keys, recode, ""), (part, row, anchor)
+        assert row["breakdown_topic"] == m.get("breakdown_topic", "Total")
+        assert row["breakdown"] == _expected(m.get("breakdown"), anchor, group, keys, recode, "Total")
+        period = anchor[spec["period"]["column"]]
+        assert row["time_period"] == period
+        if code_column:
+            assert row["old_la_code"] == anchor[code_column]
+        else:
+            assert row["geographic_level"] == anchor["geographic_level"]
+    # every selected row is either an output row or reported as holding no figures
+    unused = {int(r["source_rows"]): r["detail"] for r in lines if r["kind"] == "unused"}
+    for at, r in enumerate(published, start=2):
+        if not _holds(r, spec.get("where")):
+            assert unused[at] == "excluded by the spec's where filter"
+            continue
+        for i, m in enumerate(spec["indicators"]):
+            if _holds(r, m.get("where")) and (at, i) not in produced:
+                assert unused[at].startswith("holds no figures;"), (at, unused.get(at))
+    assert len(rows) == outcome.rows_out > 0
+
+
+# DfE places school cohorts in the authority of 31 March; the validator judges an authority code on
+# the indicator's reference date, 31 August for an academic-year measure, and finds the authorities
+# that changed between the two dates (Barnsley and Sheffield in 2024/25, Cumbria, North Yorkshire and
+# Somerset in 2022/23, Northamptonshire in 2020/21, Buckinghamshire in 2019/20, Dorset and Poole in
+# 2018/19) out of date. The indicator must say on which date its authorities are placed, and the
+# validator read it: until then these files cannot validate clean (strict: the mark must go when fixed).
+SCHOOL_PLACE_DATE = pytest.mark.xfail(strict=True, reason=(
+    "validator judges authorities on the indicator's reference date (31 August), DfE places school "
+    "cohorts on 31 March; needs an indicator-level place date read by validation"))
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=SCHOOL_PLACE_DATE)
+                                  if n in ("absence", "key-stage-2", "key-stage-4") else n
+                                  for n in sorted(FILES_110)])
+def test_national_framework_file_validates_clean(name: str, tmp_path: Path):
+    from csc_outcomes.validators.validate import validate_file
+
+    release, _, _, out, _, outcome = _harmonise_110(name, tmp_path)
+    assert outcome.report.exit_code == 0
+    report = validate_file(out, release=release)
+    assert report.valid and not [i for i in report.issues if i.severity.name != "INFO"], \
+        report.flatten(["row", "field", "type", "message"])[:5]
+
+
+def test_school_files_fail_validation_only_on_the_authorities_that_changed_between_march_and_august(tmp_path: Path):
+    """What the strict xfail above stands for, pinned: every validation finding on the school files
+    is an authority whose code changed between 31 March and 31 August of the academic year."""
+    from csc_outcomes.validators.validate import validate_file
+
+    changed = {"E08000016", "E08000019", "E10000006", "E10000023", "E10000027", "E10000021", "E10000002",
+               "E10000009", "E06000028", "E06000029"}
+    for name in ("absence", "key-stage-2", "key-stage-4"):
+        release, _, _, out, _, _ = _harmonise_110(name, tmp_path)
+        rows = _read(out)
+        report = validate_file(out, release=release)
+        findings = [i for i in report.issues if i.severity.name != "INFO"]
+        assert findings
+        assert {i.code for i in findings} <= {"la-code-not-valid-on-date", "la-code-placeholder"}
+        assert {rows[i.row - 2]["new_la_code"] for i in findings} <= changed
