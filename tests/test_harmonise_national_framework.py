@@ -116,15 +116,22 @@ def _population() -> dict[tuple[str, str], str]:
             if r["geographic_level"] == "Local authority"}
 
 
-@pytest.mark.parametrize("name", ["assessment-factors-cse-gangs", "assessment-factors"])
-def test_assessment_factor_rates_are_the_counts_over_the_ons_population(name: str, tmp_path: Path):
+C3 = "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
+
+
+@pytest.mark.parametrize("name, file", [("assessment-factors-cse-gangs", C3), ("assessment-factors", C3),
+                                        ("children-in-need", "b1_children_in_need_2013_to_2025.csv")])
+def test_rates_are_the_published_counts_over_the_ons_population(name: str, file: str, tmp_path: Path):
     """DfE publishes counts of episodes with each factor; the dashboard divides them by the ONS 0-17
     estimate for the mid-year before the year ends. Every LA count, all years, every factor, is carried
     through, and every rate is that division at the indicator's rounding: one decimal place for the two
-    rates of 1.0.0, a whole number (as the dashboard shows) for cin_assessment_factor_rate of 1.1.0."""
+    rates of 1.0.0, a whole number (as the dashboard shows) for cin_assessment_factor_rate of 1.1.0.
+    The rate of children in need (table B1, episodes open at 31 March; dashboard figure 1) is made
+    the same way. The estimate is looked up here by DfE code: ONS backdates GSS codes (Gateshead's
+    mid-2012 estimate is under the code it took in 2013)."""
     from csc_outcomes.releases import load_release
 
-    source = DFE / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
+    source = DFE / file
     spec_path = SPECS / f"{name}.yaml"
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     release = _release_110() if spec["framework_version"] == "1.1.0" else load_release(spec["framework_version"])

@@ -118,7 +118,7 @@ class _Builder:
             total = " + ".join(_NUMBER.format(c) for c in cells)
             return f"CASE {symbol} ELSE {_number_text(total)} END"
         if source.get("population"):
-            return "pop.population"
+            return "coalesce(pop.population, pop_dfe.population)"
         raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
 
 
@@ -135,7 +135,7 @@ def _load_population(con: Any) -> None:
         CREATE TEMP TABLE population AS
         SELECT CAST(time_period AS INTEGER) AS mid_year,
                coalesce(nullif(new_la_code, ''), nullif(region_code, ''), country_code) AS code,
-               geographic_level, trim(population_estimate) AS population
+               nullif(old_la_code, '') AS legacy, geographic_level, trim(population_estimate) AS population
         FROM read_csv('{path}', all_varchar = true, header = true)
         -- a GSS symbol is kept: ONS publishes x for Bournemouth, Poole and Dorset county in mid-2017
         -- and mid-2018 (its estimates were rebased to the 2019 authorities), and the rate is then x too
@@ -196,11 +196,15 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     population_note = "''"
     if uses_population:
         mid_year = _vintage(period.get("population_vintage"), "a.p.e", "a.p.s")
+        # by GSS code, else by DfE code: ONS files backdate today's codes (Gateshead's mid-2012
+        # estimate is under E08000037, the code it took in April 2013; DfE's 390 names it either way)
         population_join = (f"LEFT JOIN population pop ON pop.code = ({place['new_la_code']}) "
-                           f"AND pop.mid_year = {mid_year}")
+                           f"AND pop.mid_year = {mid_year} "
+                           f"LEFT JOIN population pop_dfe ON pop.code IS NULL AND pop_dfe.legacy = ({place['old_la_code']}) "
+                           f"AND pop_dfe.mid_year = {mid_year}")
         population_note = (f"'; denominator: ONS mid-' || coalesce(({mid_year})::VARCHAR, '?') || "
                            "' estimate of residents aged 0-17'")
-        population_problem = (f"CASE WHEN pop.code IS NULL THEN 'no ONS mid-year estimate for ' || "
+        population_problem = (f"CASE WHEN pop.code IS NULL AND pop_dfe.code IS NULL THEN 'no ONS mid-year estimate for ' || "
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
     lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
     selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
