@@ -404,3 +404,83 @@ def test_school_files_fail_validation_only_on_the_authorities_that_changed_betwe
         assert findings
         assert {i.code for i in findings} <= {"la-code-not-valid-on-date", "la-code-placeholder"}
         assert {rows[i.row - 2]["new_la_code"] for i in findings} <= changed
+
+
+def _sheet(name: str, sheet: str) -> list[list]:
+    """The workbook's cells as the spreadsheet holds them (an independent reading, not the engine's)."""
+    from python_calamine import load_workbook
+
+    return load_workbook(str(DFE / name)).get_sheet_by_name(sheet).to_python()
+
+
+def _cell(value) -> float | str:
+    return "x" if value == "[x]" else float(value)
+
+
+def test_spending_shares_and_per_child_are_recomputed_from_the_workbooks(tmp_path: Path):
+    """MHCLG's ODS workbooks (sheet read at header row 7, the period named only in the title): every
+    upper-tier authority's share of service spending on children's social care, spending per child
+    and share not on children looked after is the arithmetic of the workbook's own cells."""
+    from csc_outcomes.validators.validate import validate_file
+
+    release = _release_110()
+    population = _population()
+    uppers = {"UA", "MD", "LB", "SC"}
+    for spec_name, book, sheet in (("revenue-outturn-rsx", "RSX_LA_Data_2024-25_data_by_LA.ods", "RSX_LA_Data_202425"),
+                                   ("revenue-outturn-ro3", "RO3_LA_Data_2024-25_data_by_LA.ods", "RO3_LA_Data_202425")):
+        cells = _sheet(book, sheet)
+        header = [str(h).strip() for h in cells[6]]
+        col = {h: i for i, h in enumerate(header)}
+        out, lineage = tmp_path / f"{spec_name}.csv", tmp_path / f"{spec_name}.lineage.csv"
+        outcome = harmonise(DFE / book, SPECS / f"{spec_name}.yaml", out, lineage, release=release)
+        assert outcome.report.exit_code == 0, outcome.reasons
+        authorities = [r for r in cells[7:] if r[4] in uppers and len(str(r[1])) == 9]
+        assert len(authorities) == 153  # every authority with children's social care, City and Scilly included
+        rows = _read(out)
+        seen: dict[str, set] = {}
+        for line in _read(lineage):
+            if line["kind"] != "output":
+                continue
+            row, source = rows[int(line["output_row"]) - 2], cells[int(line["source_rows"]) - 1]
+            assert row["new_la_code"] == source[1] and row["time_period"] == "202425"
+            seen.setdefault(row["indicator_id"], set()).add(source[1])
+            if row["indicator_id"] == "cs_spend_share_pct":
+                csc = _cell(source[col["Children Social Care - Net Current Expenditure (C7 = C3 - C6)"]])
+                total = _cell(source[col["Total Service Expenditure - Net Current Expenditure (C7 = C3 - C6)"]])
+                expected = "x" if "x" in (csc, total) else _half_up(csc / total * 100, 1)
+            else:
+                csc = _cell(source[col["TOTAL CHILDREN SOCIAL CARE - Net Current Expenditure (C7 = C3 - C6)"]])
+                if row["indicator_id"] == "cs_spend_per_child":
+                    pop = population[(row["old_la_code"], "2024")]  # mid-2024, within 2024-25
+                    assert row["denominator"] == pop
+                    expected = "x" if csc == "x" else _half_up(csc * 1000 / int(pop), 0)
+                else:
+                    cla = _cell(source[col["Children's social care - Children Looked After - Net Current "
+                                           "Expenditure (C7 = C3 - C6)"]])
+                    expected = "x" if "x" in (csc, cla) else _half_up((csc - cla) / csc * 100, 1)
+            assert row["value"] == expected, (row, source[:3])
+        # every other row (districts, police, class totals, England, the hidden row of cell references
+        # whose Class is blank) is left out by the filter, and says so
+        unused = {r["detail"] for r in _read(lineage) if r["kind"] == "unused"}
+        assert unused == {"excluded by the spec's where filter"} and outcome.rows_unused == len(cells) - 7 - 153
+        codes = {r[1] for r in authorities}
+        if spec_name == "revenue-outturn-rsx":
+            assert seen == {"cs_spend_share_pct": codes}
+        else:  # Sandwell's negative spend on children looked after: left out of that share only, by name
+            assert seen == {"cs_spend_per_child": codes, "cs_spend_not_cla_pct": codes - {"E08000028"}}
+        report = validate_file(out, release=release)
+        assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]
+
+
+def test_a_period_must_come_from_a_column_or_be_named_once(tmp_path: Path):
+    from csc_outcomes.harmonise.spec import SpecError
+
+    spec = yaml.safe_load((SPECS / "revenue-outturn-rsx.yaml").read_text(encoding="utf-8"))
+    spec["framework_version"] = "1.0.0"
+    for period, message in (({"value": "2024-25", "column": "Class"}, "give exactly one of column"),
+                            ({"format": "two_year_label"}, "give exactly one of column")):
+        spec["period"] = period
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
+        with pytest.raises(SpecError, match=message):
+            harmonise(DFE / "RSX_LA_Data_2024-25_data_by_LA.ods", bad, tmp_path / "out.csv")

@@ -110,13 +110,22 @@ class _Builder:
                 return f"coalesce(nullif(trim({alias}.{q(column)}), ''), {_literal(self.blank)})"
             return f"trim({alias}.{q(column)})"
 
+        scale = source.get("scale")
+
+        def scaled(expr: str) -> str:
+            if scale in (None, 1):
+                return expr
+            return (f"CASE WHEN {_NUMBER.format(expr)} IS NULL THEN {expr} "
+                    f"ELSE {_number_text(_NUMBER.format(expr) + f' * {float(scale)!r}')} END")
+
         if source.get("column"):
-            return cell(source["column"])
-        if source.get("sum_of"):
-            cells = [cell(c) for c in source["sum_of"]]
-            symbol = " ".join(f"WHEN NOT ({_NUMBER.format(c)} IS NOT NULL) THEN {c}" for c in cells)
-            total = " + ".join(_NUMBER.format(c) for c in cells)
-            return f"CASE {symbol} ELSE {_number_text(total)} END"
+            return scaled(cell(source["column"]))
+        for key, operator in (("sum_of", " + "), ("difference_of", " - ")):
+            if source.get(key):
+                cells = [cell(c) for c in source[key]]
+                symbol = " ".join(f"WHEN NOT ({_NUMBER.format(c)} IS NOT NULL) THEN {c}" for c in cells)
+                total = operator.join(_NUMBER.format(c) for c in cells)
+                return scaled(f"CASE {symbol} ELSE {_number_text(total)} END")
         if source.get("population"):
             return "coalesce(pop.population, pop_dfe.population)"
         raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
@@ -208,7 +217,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
     lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
     selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
-    period_from = f"a.{q(pm['column'])}"
+    period_from = _literal(pm["value"]) if pm.get("value") is not None else f"a.{q(pm['column'])}"
     geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
     inner = f"""
         SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
@@ -285,7 +294,8 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
 
 
 def _check_columns(spec: dict, names: list[str]) -> None:
-    wanted: list[tuple[str, str]] = [("period.column", spec["period"]["column"])]
+    wanted: list[tuple[str, str]] = ([("period.column", spec["period"]["column"])]
+                                     if spec["period"].get("column") else [])
     if spec["geography"].get("column"):
         wanted.append(("geography.column", spec["geography"]["column"]))
     if spec["geography"]["from"] == "canonical_columns":
@@ -297,7 +307,8 @@ def _check_columns(spec: dict, names: list[str]) -> None:
         for part in ("numerator", "denominator", "value", "breakdown"):
             source = m.get(part) or {}
             wanted += [(f"indicators[{i}].{part}", c) for c in
-                       ([source["column"]] if source.get("column") else []) + list(source.get("sum_of") or [])]
+                       ([source["column"]] if source.get("column") else []) + list(source.get("sum_of") or [])
+                       + list(source.get("difference_of") or [])]
             wanted += [(f"indicators[{i}].{part}.row", c["column"]) for c in source.get("row") or []]
     absent = [(where, c) for where, c in wanted if c not in names]
     if absent:
@@ -346,12 +357,17 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             # each distinct period label is parsed once (a file has a handful); each mapping then
             # places it in its indicator's year convention
             period = spec["period"]
-            label = q(period["column"])
-            con.execute(f"CREATE TEMP TABLE labels AS SELECT label, "
-                        f"{periods.parse('label', period.get('format', 'auto'))} AS p "
-                        f"FROM (SELECT DISTINCT {label} AS label FROM src)")
-            con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
-                        f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
+            parsed = periods.parse('label', period.get('format', 'auto'))
+            if period.get("value") is not None:  # a file of one period, which it names only in its title
+                con.execute(f"CREATE TEMP TABLE labels AS SELECT label, {parsed} AS p "
+                            f"FROM (SELECT {_literal(period['value'])} AS label)")
+                con.execute("CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s CROSS JOIN labels l")
+            else:
+                label = q(period["column"])
+                con.execute(f"CREATE TEMP TABLE labels AS SELECT label, {parsed} AS p "
+                            f"FROM (SELECT DISTINCT {label} AS label FROM src)")
+                con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
+                            f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
             selects = []
             needs_population = False
             for index, mapping in enumerate(spec["indicators"]):
@@ -388,7 +404,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 FROM (SELECT DISTINCT _row FROM ret) s
                 LEFT JOIN (SELECT _row, min(problem) AS problem FROM cand WHERE problem IS NOT NULL GROUP BY _row) p
                   USING (_row)
-                LEFT JOIN (SELECT a._row, bool_or({kept}) AS kept FROM src a GROUP BY a._row) f USING (_row)
+                LEFT JOIN (SELECT a._row, bool_or(coalesce({kept}, false)) AS kept FROM src a GROUP BY a._row) f USING (_row)
                 LEFT JOIN {unmapped} u USING (_row)
                 WHERE s._row NOT IN (SELECT _row FROM used)
                 ORDER BY s._row""")

@@ -53,12 +53,20 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
         for part in ("numerator", "denominator", "value", "breakdown"):
             source = m.get(part) if isinstance(m, dict) else None
             if isinstance(source, dict):
-                given = [k for k in ("column", "sum_of", "constant", "population", "compute") if source.get(k) is not None]
+                kinds = ("column", "sum_of", "difference_of", "constant", "population", "compute")
+                given = [k for k in kinds if source.get(k) is not None]
                 if len(given) != 1:
-                    problems.append(f"indicators[{i}].{part}: give exactly one of column, sum_of, constant, "
-                                    f"population, compute (found {', '.join(given) or 'none'})")
+                    problems.append(f"indicators[{i}].{part}: give exactly one of {', '.join(kinds)} "
+                                    f"(found {', '.join(given) or 'none'})")
+                if source.get("difference_of") is not None and len(source["difference_of"]) != 2:
+                    problems.append(f"indicators[{i}].{part}.difference_of: name two columns, the second "
+                                    "taken from the first")
                 if source.get("row") and not spec.get("keys"):
                     problems.append(f"indicators[{i}].{part}.row: reading from another row needs the spec's keys")
+    period = spec.get("period")
+    if isinstance(period, dict) and (period.get("column") is None) == (period.get("value") is None):
+        problems.append("period: give exactly one of column (the column holding each row's period) and value "
+                        "(the one period of the whole file)")
     conditions = list(spec.get("where") or []) + [
         c for m in spec.get("indicators") or [] if isinstance(m, dict) for c in m.get("where") or []]
     for c in conditions:
