@@ -126,3 +126,22 @@ def test_cli_exit_codes_and_json(cli, catalogue_copy: Path, tmp_path: Path):
     missing = cli("check", str(tmp_path / "nowhere"))
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+
+
+
+def test_the_catalogue_reader_does_not_import_the_model():
+    """source.py and model.py both raise CatalogueReadError; it lives in errors.py, so the reader
+    imports neither the model nor anything that imports it (no cycle, no import inside a function)."""
+    import ast
+
+    def imports(module: str) -> set[str]:
+        tree = ast.parse((ROOT / "src" / "csc_outcomes" / "catalogue" / f"{module}.py").read_text(encoding="utf-8"))
+        return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+
+    assert "csc_outcomes.catalogue.model" not in imports("source")
+    assert "csc_outcomes.catalogue.errors" in imports("source") and "csc_outcomes.catalogue.errors" in imports("model")
+    from csc_outcomes.catalogue import errors, model, source
+
+    assert model.CatalogueReadError is errors.CatalogueReadError
+    with pytest.raises(errors.CatalogueReadError):
+        source.read_source(ROOT / "no-such-folder")
