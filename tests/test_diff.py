@@ -25,6 +25,20 @@ def _set_versions(root: Path, framework: str, **indicators: str) -> None:
         _edit(root / "definitions" / f"{ident}.yaml", lambda d, v=version: d.update(version=v))
 
 
+def _current() -> str:
+    return load_catalogue(ROOT / "indicators").version
+
+
+def _bumped(version: str, level: str) -> str:
+    """The version after a bump of `level` (the tests compare with the catalogue as it stands)."""
+    major, minor, patch = (int(p) for p in version.split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+
+
+def _indicator_version(root: Path, ident: str) -> str:
+    return str(yaml.safe_load((root / "definitions" / f"{ident}.yaml").read_text(encoding="utf-8"))["version"])
+
+
 def _levels(root: Path) -> dict[tuple[str, str], str]:
     diff = compare(load_catalogue(ROOT / "indicators"), load_catalogue(root))
     return {(c.id, c.field.split(".")[0] or c.what): c.level for c in diff.changes}, diff
@@ -48,18 +62,20 @@ def test_new_indicator_is_minor(catalogue_copy: Path):
     src = yaml.safe_load((catalogue_copy / "definitions" / "cla_rate_31mar.yaml").read_text(encoding="utf-8"))
     src["id"] = "cla_rate_31mar_boys"
     (catalogue_copy / "definitions" / "cla_rate_31mar_boys.yaml").write_text(yaml.safe_dump(src), encoding="utf-8")
-    _set_versions(catalogue_copy, "1.1.0")
+    _set_versions(catalogue_copy, _bumped(_current(), "minor"))
     levels, diff = _levels(catalogue_copy)
     assert levels[("cla_rate_31mar_boys", "added")] == "minor" and diff.required == "minor" and diff.ok
 
 
 def test_new_optional_breakdown_and_deprecation_are_minor(catalogue_copy: Path):
     _edit(catalogue_copy / "definitions" / "cla_starts_rate.yaml", lambda d: d.update(
-        disaggregations=[{"topic": "sex", "code_list": "sex", "sums_to_total": True}]))
+        disaggregations=(d.get("disaggregations") or []) + [{"topic": "sex", "code_list": "sex", "sums_to_total": True}]))
     _edit(catalogue_copy / "definitions" / "cla_count_31mar.yaml",
           lambda d: d.update(status="deprecated", superseded_by="cla_rate_31mar"))
-    _edit(catalogue_copy / "definitions" / "cla_rate_31mar.yaml", lambda d: d.update(supersedes="cla_count_31mar"))
-    _set_versions(catalogue_copy, "1.1.0", cla_starts_rate="1.1.0", cla_count_31mar="1.1.0", cla_rate_31mar="1.1.0")
+    _edit(catalogue_copy / "definitions" / "cla_rate_31mar.yaml", lambda d: d.update(supersedes=["cla_count_31mar"]))
+    _set_versions(catalogue_copy, _bumped(_current(), "minor"),
+                  **{i: _bumped(_indicator_version(catalogue_copy, i), "minor")
+                     for i in ("cla_starts_rate", "cla_count_31mar", "cla_rate_31mar")})
     levels, diff = _levels(catalogue_copy)
     assert levels[("cla_starts_rate", "disaggregations[sex]")] == "minor"
     assert levels[("cla_count_31mar", "status")] == "minor"
@@ -69,7 +85,8 @@ def test_new_optional_breakdown_and_deprecation_are_minor(catalogue_copy: Path):
 def test_reworded_definition_is_patch(catalogue_copy: Path):
     _edit(catalogue_copy / "definitions" / "cin_rate_31mar.yaml",
           lambda d: d.update(definition="Children in need on 31 March, per 10,000 children aged 0 to 17."))
-    _set_versions(catalogue_copy, "1.0.1", cin_rate_31mar="1.0.1")
+    _set_versions(catalogue_copy, _bumped(_current(), "patch"),
+                  cin_rate_31mar=_bumped(_indicator_version(catalogue_copy, "cin_rate_31mar"), "patch"))
     levels, diff = _levels(catalogue_copy)
     assert levels[("cin_rate_31mar", "definition")] == "patch" and diff.required == "patch" and diff.ok
 
@@ -102,5 +119,5 @@ def test_code_list_changes(catalogue_copy: Path):
 
 
 def test_markdown_changelog_and_same_version(cli):
-    out = cli("diff", "1.0.0", str(ROOT / "indicators"), "--format", "markdown")
+    out = cli("diff", _current(), str(ROOT / "indicators"), "--format", "markdown")
     assert out.returncode == 0 and "No changes." in out.stdout
