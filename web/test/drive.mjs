@@ -3,7 +3,7 @@
 // the page's error message), the seconds each check took, and every network request the
 // browser made, marked as made before or after the page said it was ready.
 //
-//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] FILE...
+//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] [--header-row N] FILE...
 //
 // With --offline the browser is taken offline once the page has loaded: the checks must still work.
 
@@ -14,13 +14,14 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 const url = args.shift();
-let offline = false, shots = null, width = 1200;
+let offline = false, shots = null, width = 1200, headerRow = null;
 const files = [];
 while (args.length) {
   const a = args.shift();
   if (a === '--offline') offline = true;
   else if (a === '--screenshot') shots = args.shift();
   else if (a === '--width') width = Number(args.shift());
+  else if (a === '--header-row') headerRow = args.shift();
   else files.push(path.resolve(a));
 }
 
@@ -54,6 +55,10 @@ try {
   phase = 'after';
   if (offline) await context.setOffline(true);
   if (shots) await page.screenshot({ path: path.join(shots, `ready-${width}.png`), fullPage: true });
+  if (headerRow) {
+    await page.click('details.options summary');
+    await page.fill('#header-row', headerRow);
+  }
   let n = 0;
   for (const file of files) {
     n++;
