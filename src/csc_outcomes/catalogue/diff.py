@@ -160,7 +160,71 @@ def _collection(diff: Diff, scope: str, old: dict, new: dict, changes_of: Any) -
             diff.changes.extend(changes_of(str(ident), old[ident], new[ident]))
 
 
-def compare(old: Catalogue, new: Catalogue) -> Diff:
+_SEVERITY = ("info", "warning", "error")
+
+
+def _checks(pack: dict[str, Any]) -> dict[tuple[str, str, str, int], dict[str, Any]]:
+    """Every check of a pack under a stable name: (kind, type, field, n-th of that type and field)."""
+    out: dict[tuple[str, str, str, int], dict[str, Any]] = {}
+    for kind in ("row_checks", "queries", "set_queries"):
+        for check in pack.get(kind, []):
+            n = 0
+            while (kind, check["type"], str(check.get("field")), n) in out:
+                n += 1
+            out[(kind, check["type"], str(check.get("field")), n)] = check
+    return out
+
+
+def _rule_pack_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """How the checks of the standard changed, classified by what they do to a return's validity.
+
+    A check added whose issues are errors, a changed condition or query, a severity raised, or a
+    change to the SQL that prepares the return for the checks can make a return that passed fail:
+    major. A check removed, a warning or note added, a severity lowered leave every valid return
+    valid: minor. A changed message, title or hint is wording: patch. The reference tables are
+    not compared here: they come from the catalogue, whose changes are classified above.
+    """
+    changes: list[Change] = []
+    severity = {**{c: e["severity"] for c, e in old.get("errors", {}).items()},
+                **{c: e["severity"] for c, e in new.get("errors", {}).items()}}
+    a, b = _checks(old), _checks(new)
+    for key in sorted(set(a) | set(b)):
+        kind, etype, fieldname, n = key
+        name = f"{etype}" + (f" on {fieldname}" if fieldname != "None" else "")
+        if key not in b:
+            changes.append(Change("rule", name, kind, "removed", "minor", "returns that passed still pass"))
+        elif key not in a:
+            level = "major" if severity.get(etype) == "error" else "minor"
+            changes.append(Change("rule", name, kind, "added", level,
+                                  "a return that passed may now fail" if level == "major" else "a new warning or note"))
+        else:
+            x, y = a[key], b[key]
+            logic = [k for k in ("where", "sql", "requires", "relation") if x.get(k) != y.get(k)]
+            words = [k for k in ("message", "cell", "note") if x.get(k) != y.get(k)]
+            if logic:
+                changes.append(Change("rule", name, kind, "changed", "major",
+                                      f"{', '.join(logic)} changed: which returns pass may change"))
+            elif words:
+                changes.append(Change("rule", name, kind, "changed", "patch", f"{', '.join(words)} changed"))
+    old_errors, new_errors = old.get("errors", {}), new.get("errors", {})
+    for code in sorted(set(old_errors) & set(new_errors)):
+        x, y = old_errors[code], new_errors[code]
+        if x["severity"] != y["severity"]:
+            up = _SEVERITY.index(y["severity"]) > _SEVERITY.index(x["severity"])
+            changes.append(Change("rule", code, "severity", "changed", "major" if up else "minor",
+                                  f"{x['severity']} -> {y['severity']}"))
+        wording = [k for k in ("title", "description", "hint") if x.get(k) != y.get(k)]
+        if wording:
+            changes.append(Change("rule", code, ", ".join(wording), "changed", "patch", ""))
+    if old.get("setup") != new.get("setup") or old.get("set_setup") != new.get("set_setup"):
+        changes.append(Change("rule", "setup", "setup", "changed", "major",
+                              "the SQL that prepares a return for the checks changed"))
+    return changes
+
+
+def compare(old: Catalogue, new: Catalogue, old_pack: dict[str, Any] | None = None,
+            new_pack: dict[str, Any] | None = None) -> Diff:
+    """The changes from old to new; with both rule packs, changed checks too."""
     diff = Diff(old.version, new.version)
     oi, ni = old.indicators, new.indicators
     for ident in sorted(set(oi) | set(ni)):
@@ -186,6 +250,8 @@ def compare(old: Catalogue, new: Catalogue) -> Diff:
     _collection(diff, "indicator_set", old.indicator_sets, new.indicator_sets, _set_changes)
     _collection(diff, "outcome", old.outcomes, new.outcomes,
                 lambda n, a, b: [] if a == b else [Change("outcome", n, "", "changed", "patch", "")])
+    if old_pack is not None and new_pack is not None:
+        diff.changes.extend(_rule_pack_changes(old_pack, new_pack))
     for c in diff.changes:
         if c.level == "refused":
             diff.problems.append(f"{c.scope} {c.id}: {c.detail or 'refused'}")
@@ -212,6 +278,26 @@ def resolve(reference: str) -> Catalogue:
         return load_release(reference).catalogue
     raise CatalogueReadError(f"{reference!r} is neither a catalogue folder, a release folder nor a shipped "
                              f"version (shipped: {', '.join(available_versions()) or 'none'})")
+
+
+def resolve_pack(reference: str) -> dict[str, Any] | None:
+    """The rule pack of a shipped version or a release folder; for a catalogue source folder, compiled
+    (that imports linkml, as release build does). None when the release has none."""
+    from csc_outcomes.releases import available_versions, load_release
+
+    path = Path(reference)
+    if path.is_dir() and (path / "catalogue.json").is_file():
+        pack = path / "rulepack.json"
+        return json.loads(pack.read_text(encoding="utf-8")) if pack.is_file() else None
+    if path.is_dir():
+        from csc_outcomes.catalogue.release import data_package, rule_pack
+        from csc_outcomes.resources import schema_path
+
+        catalogue = load_catalogue(path)
+        return rule_pack(catalogue, data_package(catalogue, schema_path())["resources"][0]["schema"])
+    if reference in available_versions():
+        return load_release(reference).rule_pack
+    return None
 
 
 def render_text(diff: Diff) -> str:

@@ -50,6 +50,22 @@ def data_package(catalogue: Catalogue, schema_file: Path) -> dict[str, Any]:
     }
 
 
+def rule_pack(catalogue: Catalogue, table: dict[str, Any]) -> dict[str, Any]:
+    from csc_outcomes.validators.rulepack import compile_pack
+
+    return compile_pack(catalogue, table)
+
+
+def add_rule_packs(output: Path) -> None:
+    """Releases shipped before rule packs existed get one, compiled from their own catalogue.json
+    and datapackage.json (which stay as they are); a release's existing pack is never rewritten."""
+    for folder in sorted(p for p in output.iterdir() if p.is_dir()):
+        if (folder / "catalogue.json").is_file() and not (folder / "rulepack.json").is_file():
+            old = Catalogue(json.loads((folder / "catalogue.json").read_text(encoding="utf-8")))
+            package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+            _write(folder / "rulepack.json", _dump(rule_pack(old, package["resources"][0]["schema"])))
+
+
 def json_schema(schema_file: Path) -> dict[str, Any]:
     """The JSON Schema of the whole model, by LinkML's own generator: runtime commands validate
     mapping specs against it with jsonschema, without importing linkml."""
@@ -61,14 +77,15 @@ def json_schema(schema_file: Path) -> dict[str, Any]:
     return json.loads(JsonSchemaGenerator(str(schema_file)).serialize())
 
 
-def changelog_entry(catalogue: Catalogue, previous: Catalogue | None) -> str:
+def changelog_entry(catalogue: Catalogue, previous: Catalogue | None, pack: dict[str, Any] | None = None,
+                    previous_pack: dict[str, Any] | None = None) -> str:
     """The CHANGELOG entry of this release: the diff against the previous one, or 'first release'."""
     from csc_outcomes.catalogue.diff import compare, render_markdown
 
     date = catalogue.framework.get("release_date")
     if previous is None:
         return f"## {catalogue.version}" + (f" ({date})" if date else "") + "\n\nFirst release.\n"
-    result = compare(previous, catalogue)
+    result = compare(previous, catalogue, previous_pack, pack)
     if result.problems:
         raise CatalogueReadError("the release breaks the versioning policy against "
                                  f"{previous.version}: " + "; ".join(result.problems))
@@ -85,6 +102,18 @@ def previous_release(catalogue: Catalogue) -> Catalogue | None:
         return load_release(str(declared)).catalogue
     below = [v for v in available_versions() if _version(v) < _version(catalogue.version)]
     return load_release(below[-1]).catalogue if below else None
+
+
+def _pack_of(release: Catalogue | None) -> dict[str, Any] | None:
+    """The shipped rule pack of a release, when it has one (a change to a check is in the changelog)."""
+    from csc_outcomes.releases import load_release
+
+    if release is None:
+        return None
+    try:
+        return load_release(release.version).rule_pack
+    except CatalogueReadError:
+        return None
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -108,9 +137,13 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     _write(target / "catalogue.json", _dump(catalogue.document))
     _write(target / "datapackage.json", _dump(package))
     _write(target / "schema.json", _dump(json_schema(schema_file)))
+    pack = rule_pack(catalogue, table)
+    _write(target / "rulepack.json", _dump(pack))
+    add_rule_packs(output)
     _write(target / "templates" / "return-template.csv", csv_template(table))
     _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue.framework))
     for name, text in pages(catalogue).items():
         _write(target / "docs" / name, text)
-    _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous_release(catalogue)))
+    previous = previous_release(catalogue)
+    _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous, pack, _pack_of(previous)))
     return target

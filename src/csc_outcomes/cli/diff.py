@@ -26,9 +26,9 @@ def diff(
     Exit code 1 when the new version is lower than the changes require, or a change is refused
     (an indicator removed without deprecation).
     """
-    from csc_outcomes.catalogue.diff import compare, render_markdown, render_text, resolve
+    from csc_outcomes.catalogue.diff import compare, render_markdown, render_text, resolve, resolve_pack
 
-    result = compare(resolve(old), resolve(new))
+    result = compare(resolve(old), resolve(new), resolve_pack(old), resolve_pack(new))
     if format is DiffFormat.json:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
     elif format is DiffFormat.markdown:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,22 @@ class Release:
     package: dict[str, Any]
 
     folder: Path
+    _pack: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def table_schema(self) -> dict[str, Any]:
         return self.package["resources"][0]["schema"]
+
+    @property
+    def rule_pack(self) -> dict[str, Any]:
+        """Every check of this version as data (rulepack.json): what validate runs."""
+        if self._pack is None:
+            path = self.folder / "rulepack.json"
+            if not path.is_file():
+                raise CatalogueReadError(f"release {self.version} has no rule pack ({path}); rebuild it with "
+                                         "`csc-outcomes release build`")
+            self._pack = json.loads(path.read_text(encoding="utf-8"))
+        return self._pack
 
     def json_schema(self, cls: str) -> dict[str, Any]:
         """The JSON Schema of one class of the model at this release (read on demand)."""

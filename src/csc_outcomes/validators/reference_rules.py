@@ -105,10 +105,6 @@ def row_issues(number: int, r: dict[str, str | None], ref: Reference) -> Iterato
     if g("country_code") == "E92000001" and g("country_name") != "England":
         yield Issue(E.COUNTRY_NAME, "E92000001 is England", row=number, field="country_name", cell=g("country_name"))
     if ind:
-        status = {"deprecated": E.INDICATOR_DEPRECATED, "retired": E.INDICATOR_RETIRED,
-                  "draft": E.INDICATOR_DRAFT}.get(ind["status"])
-        if status:
-            yield Issue(status, f"{ind['id']} is {ind['status']}", row=number, field="indicator_id", cell=ind["id"])
         topic, breakdown = g("breakdown_topic"), g("breakdown")
         if topic is not None and breakdown is not None:
             if topic == "Total" and breakdown != "Total":
@@ -224,6 +220,21 @@ def table_issues(rows: list[tuple[int, dict[str, str | None]]], ref: Reference) 
             if abs(sum(values) - whole) > error + 1e-9:
                 yield Issue(E.BREAKDOWN_SUM, f"the {key[6]} rows add up to {_fmt(sum(values))}, the Total row says "
                             f"{_fmt(whole)}", row=total[0], field=field, cell=_fmt(whole))
+    # a status belongs to the indicator: said once, at the first row reporting it
+    first: dict[str, int] = {}
+    count: dict[str, int] = defaultdict(int)
+    for number, r in rows:
+        ident = r.get("indicator_id")
+        if ident in ref.indicators:
+            first.setdefault(ident, number)
+            count[ident] += 1
+    for ident, number in first.items():
+        ind = ref.indicators[ident]
+        status = {"deprecated": E.INDICATOR_DEPRECATED, "retired": E.INDICATOR_RETIRED,
+                  "draft": E.INDICATOR_DRAFT}.get(ind["status"])
+        if status:
+            yield Issue(status, f"{ident} is {ind['status']} ({count[ident]} rows)", row=number,
+                        field="indicator_id", cell=ident)
     for ind, kinds in matches.items():
         if kinds["exact"] and kinds["other"]:
             yield Issue(E.MIXED_MATCH, f"{ind} mixes exact and non-exact rows", row=min(kinds["other"]),

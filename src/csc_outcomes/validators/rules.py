@@ -1,42 +1,35 @@
 """The framework's own rules, as SQL over the typed return (never a Python loop over rows).
 
-`prepare` loads what the rules need from the release (indicators, breakdown codes, local
-authorities, regions) and defines view `t`: the return's rows with their numbers parsed, the
-indicator's definition, the authority and region joined on, and the period's reference date
-worked out from the indicator's year convention. The one-row rules then run together in one
-scan of `t`; only the rules that compare rows (breakdowns adding up, completeness) are queries
-of their own.
+Compiled into the rule pack at `release build` (rulepack.py); the engine runs the pack, not
+this module. `reference_tables` is what the rules join on (indicators, breakdown codes, local
+authorities with their validity dates, regions, indicator sets), as data. `setup` defines `t`:
+the return's rows with their numbers parsed, the indicator's definition, the authority and region
+joined on, and the period's reference date worked out from the indicator's year convention. The
+one-row rules then run together in one scan of `t`; the rules that compare rows (breakdowns
+adding up, completeness) and those that belong to an indicator rather than a row (its status)
+are queries of their own.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from csc_outcomes.catalogue import Catalogue
 from csc_outcomes.catalogue.conventions import SYMBOLS_SQL, TIME_IDENTIFIER
-from csc_outcomes.report import Severity
 from csc_outcomes.validators import errors as E
-from csc_outcomes.validators.findings import Findings, RowCheck
+from csc_outcomes.validators.findings import Query, RowCheck
+
+# the framework's rules need these columns; without one of them only the Table Schema is checked
+RULE_FIELDS = ("indicator_id", "time_period", "value")
 
 
-
-def _create(con: Any, name: str, columns: str, rows: list[tuple]) -> None:
-    con.execute(f"CREATE TEMP TABLE {name} ({columns})")
-    if rows:
-        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+def _table(columns: str, rows: list[list[Any]]) -> dict[str, Any]:
+    return {"columns": [c.strip().split(" ", 1) for c in columns.split(",")], "rows": rows}
 
 
-def _number(col: str) -> str:
-    return f"CASE WHEN list_contains({SYMBOLS_SQL}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
-
-
-def prepare(con: Any, catalogue: Catalogue) -> None:
-    load_reference(con, catalogue)
-    define_view(con)
-
-
-def load_reference(con: Any, catalogue: Catalogue) -> None:
-    """Tables of the release the rules (and the harmoniser) join on: ind, brk, la, reg."""
+def reference_tables(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
+    """The release's data the rules join on, as rows: ind, brk, la_codes, reg, sets."""
     indicators = []
     breakdowns = []
     for ind in catalogue.indicators.values():
@@ -47,43 +40,59 @@ def load_reference(con: Any, catalogue: Catalogue) -> None:
         # half a unit of the last decimal place, of the value and of reported numerator/denominator
         half = [0.5 * 10 ** -p if p is not None else 0.0 for p in
                 (ind["decimal_places"], num.get("reported_decimal_places"), den.get("reported_decimal_places"))]
-        indicators.append((ind["id"], ind["status"], ind["measure_type"], bool(num), bool(den),
-                           ind.get("multiplier"), ind["decimal_places"], period["year_convention"], identifier,
-                           digits, month, day, *half, ind.get("superseded_by")))
+        multiplier = ind.get("multiplier")
+        indicators.append([ind["id"], ind["status"], ind["measure_type"], bool(num), bool(den),
+                           None if multiplier is None else float(multiplier), ind["decimal_places"],
+                           period["year_convention"], identifier, digits, month, day, *half,
+                           ind.get("superseded_by")])
         for dis in ind.get("disaggregations") or []:
             for code in catalogue.code_lists[dis["code_list"]]["codes"]:
-                breakdowns.append((ind["id"], dis["topic"], str(code["code"]), bool(dis["sums_to_total"])))
-    _create(con, "ind", "id VARCHAR, status VARCHAR, measure_type VARCHAR, has_num BOOLEAN, has_den BOOLEAN, "
-            "multiplier DOUBLE, dp INTEGER, convention VARCHAR, identifier VARCHAR, digits INTEGER, "
-            "ref_month INTEGER, ref_day INTEGER, value_err DOUBLE, num_err DOUBLE, den_err DOUBLE, successor VARCHAR",
-            indicators)
-    _create(con, "brk", "indicator_id VARCHAR, topic VARCHAR, code VARCHAR, sums_to_total BOOLEAN", breakdowns)
-    con.execute("CREATE TEMP TABLE brk_topic AS SELECT DISTINCT indicator_id, topic FROM brk")
-    las = [(str(c["code"]), c.get("legacy_code"), c["label"], c.get("parent"), c.get("valid_from"), c.get("valid_to"))
+                breakdowns.append([ind["id"], dis["topic"], str(code["code"]), bool(dis["sums_to_total"])])
+    las = [[str(c["code"]), c.get("legacy_code"), c["label"], c.get("parent"), c.get("valid_from"), c.get("valid_to")]
            for c in catalogue.code_lists["local-authorities"]["codes"]]
-    _create(con, "la_codes", "code VARCHAR, legacy VARCHAR, label VARCHAR, parent VARCHAR, valid_from DATE, "
-            "valid_to DATE", las)
+    regions = [[str(c["code"]), c["label"], c.get("parent")] for c in catalogue.code_lists["regions"]["codes"]]
+    sets = [[set_id, member] for set_id, s in catalogue.indicator_sets.items() for member in s["members"]]
+    return {
+        "ind": _table("id VARCHAR, status VARCHAR, measure_type VARCHAR, has_num BOOLEAN, has_den BOOLEAN, "
+                      "multiplier DOUBLE, dp INTEGER, convention VARCHAR, identifier VARCHAR, digits INTEGER, "
+                      "ref_month INTEGER, ref_day INTEGER, value_err DOUBLE, num_err DOUBLE, den_err DOUBLE, "
+                      "successor VARCHAR", indicators),
+        "brk": _table("indicator_id VARCHAR, topic VARCHAR, code VARCHAR, sums_to_total BOOLEAN", breakdowns),
+        "la_codes": _table("code VARCHAR, legacy VARCHAR, label VARCHAR, parent VARCHAR, valid_from DATE, "
+                           "valid_to DATE", las),
+        "reg": _table("code VARCHAR, label VARCHAR, parent VARCHAR", regions),
+        "sets": _table("set_id VARCHAR, id VARCHAR", sets),
+    }
+
+
+def _number(col: str) -> str:
+    return f"CASE WHEN list_contains({SYMBOLS_SQL}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
+
+
+# Derived reference tables; harmonise joins on `la` too.
+REFERENCE_SETUP = [
+    "CREATE OR REPLACE TEMP TABLE brk_topic AS SELECT DISTINCT indicator_id, topic FROM brk",
     # dates compared as YYYYMMDD integers: a million make_date calls cost more than the check
     # for each code, the other codes its DfE number has had: named when a code is used out of date
-    con.execute("""
-        CREATE TEMP TABLE la AS
-        SELECT a.*, (SELECT string_agg(o.code || coalesce(' from ' || o.valid_from, '') ||
-                                       coalesce(' to ' || o.valid_to, ''), '; ' ORDER BY o.valid_from)
-                     FROM la_codes o WHERE o.legacy = a.legacy AND o.code != a.code) AS others,
-               coalesce(CAST(strftime(valid_from, '%Y%m%d') AS INTEGER), 0) AS from_int,
-               coalesce(CAST(strftime(valid_to, '%Y%m%d') AS INTEGER), 99999999) AS to_int
-        FROM la_codes a""")
-    regions = [(str(c["code"]), c["label"], c.get("parent")) for c in catalogue.code_lists["regions"]["codes"]]
-    _create(con, "reg", "code VARCHAR, label VARCHAR, parent VARCHAR", regions)
+    """CREATE OR REPLACE TEMP TABLE la AS
+    SELECT a.*, (SELECT string_agg(o.code || coalesce(' from ' || o.valid_from, '') ||
+                                   coalesce(' to ' || o.valid_to, ''), '; ' ORDER BY o.valid_from)
+                 FROM la_codes o WHERE o.legacy = a.legacy AND o.code != a.code) AS others,
+           coalesce(CAST(strftime(valid_from, '%Y%m%d') AS INTEGER), 0) AS from_int,
+           coalesce(CAST(strftime(valid_to, '%Y%m%d') AS INTEGER), 99999999) AS to_int
+    FROM la_codes a""",
     # numbers in messages as a person writes them: 990, not 990.0
-    con.execute("CREATE OR REPLACE TEMP MACRO fmt(x) AS CASE WHEN x = round(x) AND abs(x) < 1e15 "
-                "THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END")
+    "CREATE OR REPLACE TEMP MACRO fmt(x) AS CASE WHEN x = round(x) AND abs(x) < 1e15 "
+    "THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END",
+]
 
 
-def define_view(con: Any) -> None:
-    """View `t`: the return's rows, numbers parsed, with the indicator, authority and region joined."""
-    con.execute(f"""
-        CREATE TEMP VIEW t AS
+def setup() -> list[str]:
+    """SQL run once the reference tables and `ret` exist: macros, derived tables, view `t`."""
+    clip = ("CREATE OR REPLACE TEMP MACRO clip(x) AS CASE WHEN length(x) > 40 "
+            "THEN left(x, 39) || '…' ELSE x END")
+    view = f"""
+        CREATE OR REPLACE TEMP VIEW t AS
         SELECT *,
                CASE WHEN _period_ok AND digits = 6 AND length(time_period) = 6
                          THEN (_tp // 100 + 1) * 10000 + ref_month * 100 + ref_day
@@ -106,7 +115,10 @@ def define_view(con: Any) -> None:
         LEFT JOIN reg rg ON rg.code = r.region_code
         LEFT JOIN brk_topic bt ON bt.indicator_id = r.indicator_id AND bt.topic = r.breakdown_topic
         LEFT JOIN brk b ON b.indicator_id = r.indicator_id AND b.topic = r.breakdown_topic AND b.code = r.breakdown
-        WHERE NOT r._blank)""")
+        WHERE NOT r._blank)"""
+    used = ("CREATE OR REPLACE TEMP TABLE ind_used AS SELECT indicator_id, min(_row) AS first_row, count(*) AS n "
+            "FROM ret WHERE NOT _blank AND indicator_id IS NOT NULL GROUP BY indicator_id")
+    return [clip, *REFERENCE_SETUP, view, used]
 
 
 _GEOGRAPHY = {  # level -> (columns that must be filled, columns that must be blank)
@@ -135,14 +147,6 @@ def row_rules() -> list[RowCheck]:
         RowCheck(E.COUNTRY_NAME, "country_name",
                  "country_code = 'E92000001' AND country_name IS DISTINCT FROM 'England'",
                  "'E92000001 is England'", cell="country_name"),
-        RowCheck(E.INDICATOR_DEPRECATED, "indicator_id", "status = 'deprecated'",
-                 "indicator_id || ' is deprecated' || coalesce('; its successor is ' || successor, '')",
-                 cell="indicator_id"),
-        RowCheck(E.INDICATOR_RETIRED, "indicator_id", "status = 'retired'",
-                 "indicator_id || ' is retired' || coalesce('; report ' || successor || ' instead', '')",
-                 cell="indicator_id"),
-        RowCheck(E.INDICATOR_DRAFT, "indicator_id", "status = 'draft'",
-                 "indicator_id || ' is a draft: its definition may still change'", cell="indicator_id"),
         RowCheck(E.BREAKDOWN, "breakdown",
                  "id IS NOT NULL AND breakdown_topic IS NOT NULL AND breakdown IS NOT NULL AND CASE "
                  "WHEN breakdown_topic = 'Total' THEN breakdown != 'Total' ELSE NOT _code_ok END",
@@ -212,7 +216,7 @@ def row_rules() -> list[RowCheck]:
                            f"'{level} rows need {col}'") for col in filled]
         rules += [RowCheck(E.GEOGRAPHY_COLUMNS, col, f"geographic_level = '{level}' AND {col} IS NOT NULL",
                            f"'{level} rows leave {col} blank'", cell=col) for col in blank]
-    return rules
+    return [replace(r, requires=RULE_FIELDS) for r in rules]
 
 
 _BREAKDOWN_SUM = """
@@ -244,13 +248,30 @@ _BREAKDOWN_SUM = """
       AND abs(s_den - _den) > n * den_err + 1e-9"""
 
 
-def check_breakdown_sums(con: Any, findings: Findings) -> None:
-    findings.add_query(con, E.BREAKDOWN_SUM, _BREAKDOWN_SUM)
 
 
-def check_match_types(con: Any, findings: Findings) -> None:
-    """An indicator whose rows rest on exact and non-exact mappings alike is flagged once."""
-    findings.add_query(con, E.MIXED_MATCH, """
+def _status(etype, status: str, says: str) -> Query:
+    """A status belongs to the indicator, not the row: said once, at the first row that reports it."""
+    return Query(etype, f"""
+        SELECT u.first_row AS _row, 'indicator_id' AS field, u.indicator_id AS cell,
+               u.indicator_id || {says} || ' (' || u.n || CASE WHEN u.n = 1 THEN ' row)' ELSE ' rows)' END AS message
+        FROM ind_used u JOIN ind i ON i.id = u.indicator_id WHERE i.status = '{status}'""", requires=RULE_FIELDS)
+
+
+def queries() -> list[Query]:
+    return [
+        _status(E.INDICATOR_DEPRECATED, "deprecated",
+                "' is deprecated' || coalesce('; its successor is ' || i.successor, '')"),
+        _status(E.INDICATOR_RETIRED, "retired",
+                "' is retired' || coalesce('; report ' || i.successor || ' instead', '')"),
+        _status(E.INDICATOR_DRAFT, "draft", "' is a draft: its definition may still change'"),
+        Query(E.BREAKDOWN_SUM, _BREAKDOWN_SUM, requires=RULE_FIELDS),
+        # an indicator whose rows rest on exact and non-exact mappings alike is flagged once
+        Query(E.MIXED_MATCH, _MIXED_MATCH, requires=RULE_FIELDS + ("match_type",)),
+    ]
+
+
+_MIXED_MATCH = """
         SELECT min(_row) FILTER (WHERE coalesce(match_type, 'exact') != 'exact') AS _row,
                'match_type' AS field, indicator_id AS cell,
                indicator_id || ': ' || count(*) FILTER (WHERE coalesce(match_type, 'exact') = 'exact')
@@ -259,23 +280,27 @@ def check_match_types(con: Any, findings: Findings) -> None:
                || ' ones' AS message
         FROM t WHERE indicator_id IS NOT NULL GROUP BY indicator_id
         HAVING count(*) FILTER (WHERE coalesce(match_type, 'exact') = 'exact') > 0
-           AND count(*) FILTER (WHERE coalesce(match_type, 'exact') != 'exact') > 0""")
+           AND count(*) FILTER (WHERE coalesce(match_type, 'exact') != 'exact') > 0"""
+
+# Completeness against an indicator set (validate --indicator-set): the engine creates table
+# `chosen_set(set_id VARCHAR)` with one row before these run.
+SET_SETUP = ["CREATE OR REPLACE TEMP TABLE members AS "
+             "SELECT s.set_id, s.id FROM sets s JOIN chosen_set c ON c.set_id = s.set_id"]
 
 
-def check_set(con: Any, catalogue: Catalogue, set_id: str, required: bool, findings: Findings) -> None:
-    """Completeness against an indicator set: every member, for every place and period reported."""
-    members = catalogue.indicator_sets[set_id]["members"]
-    con.execute("CREATE OR REPLACE TEMP TABLE members AS SELECT unnest(?::VARCHAR[]) AS id", [members])
-    before = len(findings.issues)
-    findings.add_query(con, E.SET_INDICATOR_MISSING, f"""
+def set_queries() -> list[Query]:
+    """Every member reported, for every place and period reported."""
+    return [
+        Query(E.SET_INDICATOR_MISSING, """
         SELECT NULL::BIGINT AS _row, 'indicator_id' AS field, m.id AS cell,
-               m.id || ' (set {set_id}) is not in the return' AS message
-        FROM members m WHERE m.id NOT IN (SELECT indicator_id FROM t WHERE indicator_id IS NOT NULL)""")
-    # A place is expected to report every member, for every period the return covers in that
-    # member's year convention and reference date, while its code is in force on that date. The
-    # convention matters: a place's code can differ between a 31 March and a 30 September
-    # collection (Barnsley in 2025), and joint returns exist in the workforce collection only.
-    findings.add_query(con, E.SET_ROW_MISSING, """
+               m.id || ' (set ' || m.set_id || ') is not in the return' AS message
+        FROM members m WHERE m.id NOT IN (SELECT indicator_id FROM t WHERE indicator_id IS NOT NULL)""",
+              requires=RULE_FIELDS),
+        # A place is expected to report every member, for every period the return covers in that
+        # member's year convention and reference date, while its code is in force on that date. The
+        # convention matters: a place's code can differ between a 31 March and a 30 September
+        # collection (Barnsley in 2025), and joint returns exist in the workforce collection only.
+        Query(E.SET_ROW_MISSING, """
         WITH reported AS (SELECT DISTINCT convention, ref_month, ref_day, time_period, time_identifier,
                                  geographic_level, region_code, new_la_code, _ref_int,
                                  coalesce(la_name, region_name, country_name) AS place
@@ -298,7 +323,15 @@ def check_set(con: Any, catalogue: Catalogue, set_id: str, required: bool, findi
         FROM expected e WHERE NOT EXISTS (
             SELECT 1 FROM t WHERE t.indicator_id = e.id AND t.breakdown_topic = 'Total'
               AND t.time_period = e.time_period AND t.geographic_level = e.geographic_level
-              AND t.region_code IS NOT DISTINCT FROM e.region_code AND t.new_la_code IS NOT DISTINCT FROM e.new_la_code)""")
-    if required:
-        for issue in findings.issues[before:]:
-            issue.severity = Severity.ERROR
+              AND t.region_code IS NOT DISTINCT FROM e.region_code AND t.new_la_code IS NOT DISTINCT FROM e.new_la_code)""",
+              requires=RULE_FIELDS),
+    ]
+
+
+def load_reference(con: Any, catalogue: Catalogue) -> None:
+    """The reference tables (ind, brk, la, reg) on a connection: harmonise joins on them too."""
+    from csc_outcomes.validators.pack_engine import load_tables
+
+    load_tables(con, reference_tables(catalogue))
+    for sql in REFERENCE_SETUP:
+        con.execute(sql)

@@ -1,7 +1,8 @@
 """The Table Schema checks (types, required, enum, pattern, primary key, blank rows) as SQL.
 
-The same constraints frictionless-py checks, over the whole table at once; the conformance
-suite runs both engines on the same files and requires the same (row, field, type).
+Compiled into the rule pack at `release build` (rulepack.py), never run from here: the engine
+runs the pack. The same constraints frictionless-py checks, over the whole table at once; the
+conformance suite runs both engines on the same files and requires the same (row, field, type).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from csc_outcomes.validators import errors as E
-from csc_outcomes.validators.findings import Findings, RowCheck
+from csc_outcomes.validators.findings import Query, RowCheck
 from csc_outcomes.validators.frame import quote
 
 
@@ -31,15 +32,20 @@ def _nearest(listed: str, col: str) -> str:
             f"|| '?', '')")
 
 
-def row_checks(con: Any, schema: dict[str, Any], present: set[str]) -> list[RowCheck]:
-    """The one-row Table Schema checks; long code lists become tables, so membership is a hash join."""
+def enum_tables(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Long code lists become tables, so membership is a hash join rather than a list scan."""
+    return {f"enum_{f['name']}": {"columns": [["v", "VARCHAR"]], "rows": [[v] for v in f["constraints"]["enum"]]}
+            for f in schema["fields"] if len(f.get("constraints", {}).get("enum", [])) > 6}
+
+
+def row_checks(schema: dict[str, Any]) -> list[RowCheck]:
+    """The one-row Table Schema checks of every field; each runs only when its column is in the file."""
     checks: list[RowCheck] = []
     for f in schema["fields"]:
         name = f["name"]
-        if name not in present:
-            continue  # reported once as missing-label, not once per row
         col = quote(name)
         cons = f.get("constraints", {})
+        needs = (name,)
         if f["type"] == "number":
             missing = _sql_list(f.get("missingValues", [""]))
             obsolete = (f"CASE WHEN trim({col}) IN (':', '~') THEN ' (' || trim({col}) || "
@@ -47,45 +53,46 @@ def row_checks(con: Any, schema: dict[str, Any], present: set[str]) -> list[RowC
             checks.append(RowCheck(
                 E.TYPE_ERROR, name,
                 f"{col} IS NOT NULL AND NOT list_contains({missing}, {col}) AND TRY_CAST({col} AS DOUBLE) IS NULL",
-                f"'not a number or a GSS symbol' || {obsolete}", cell=col))
+                f"'not a number or a GSS symbol' || {obsolete}", cell=col, requires=needs))
         if cons.get("required"):
             checks.append(RowCheck(E.CONSTRAINT_ERROR, name, f"{col} IS NULL", "'required cell is blank'",
-                                   note='constraint "required"'))
+                                   note='constraint "required"', requires=needs))
         if "enum" in cons:
             values = cons["enum"]
             listed = _sql_list(values)
-            near, members = "", listed
+            near = ""
             if len(values) > 6:
                 near = _nearest(listed, col)
-                con.execute(f"CREATE OR REPLACE TEMP TABLE enum_{name} AS SELECT unnest({listed}) AS v")
                 members = f"(SELECT v FROM enum_{name})"
             else:
                 members = "(" + listed[1:-1] + ")"
             checks.append(RowCheck(
                 E.CONSTRAINT_ERROR, name, f"{col} IS NOT NULL AND {col} NOT IN {members}",
                 f"'''' || clip({col}) || ''' is not a permitted value ({_short(values)})'{near}",
-                cell=col, note='constraint "enum"'))
+                cell=col, note='constraint "enum"', requires=needs))
         if "pattern" in cons:
             pattern = cons["pattern"].replace("'", "''")
             checks.append(RowCheck(
                 E.CONSTRAINT_ERROR, name, f"{col} IS NOT NULL AND NOT regexp_full_match({col}, '{pattern}')",
-                f"'''' || clip({col}) || ''' does not match {pattern}'", cell=col, note='constraint "pattern"'))
+                f"'''' || clip({col}) || ''' does not match {pattern}'", cell=col, note='constraint "pattern"',
+                requires=needs))
     return checks
 
 
-def check_table(con: Any, schema: dict[str, Any], present: set[str], findings: Findings) -> None:
+def queries(schema: dict[str, Any]) -> list[Query]:
     """The checks that look across rows: blank rows and the primary key. row_checks() does the rest."""
-    findings.add_query(con, E.BLANK_ROW, "SELECT _row, NULL AS field, NULL AS cell, 'the row is empty' AS message "
-                                         "FROM ret WHERE _blank")
+    found = [Query(E.BLANK_ROW, "SELECT _row, NULL AS field, NULL AS cell, 'the row is empty' AS message "
+                                "FROM ret WHERE _blank")]
     key = list(schema.get("primaryKey", []))
-    if key and all(k in present for k in key):
+    if key:
         cols = ", ".join(quote(k) for k in key)
         # hash first: only rows whose key hash repeats are sorted to find the first of each key
-        findings.add_query(con, E.PRIMARY_KEY, f"""
+        found.append(Query(E.PRIMARY_KEY, f"""
             WITH keyed AS (SELECT _row, hash({cols}) AS h, {cols} FROM ret WHERE NOT _blank),
                  repeated AS (SELECT h FROM keyed GROUP BY h HAVING count(*) > 1)
             SELECT _row, NULL AS field, NULL AS cell, 'same key as row ' || first_row AS message
             FROM (SELECT _row, first_value(_row) OVER w AS first_row, row_number() OVER w AS n
                   FROM keyed WHERE h IN (SELECT h FROM repeated)
                   WINDOW w AS (PARTITION BY {cols} ORDER BY _row))
-            WHERE n > 1""")
+            WHERE n > 1""", requires=tuple(key)))
+    return found

@@ -30,32 +30,21 @@ def _dedupe(findings: Findings) -> None:
                            and not (i.code == "primary-key" and i.row in blank)]
 
 
-def _duckdb(table, schema, field_names, column_of, present, catalogue, rules_apply, indicator_set,
-            require_complete, findings: Findings) -> int:
-    """The fast engine: Table Schema and framework rules as SQL over the whole table."""
+def _duckdb(table, release, field_names, column_of, present, indicator_set, require_complete,
+            findings: Findings) -> int:
+    """The fast engine: the release's rule pack (Table Schema and framework rules as SQL) over the whole table."""
     import duckdb
 
-    from csc_outcomes.validators import frame, rules, structure
+    from csc_outcomes.validators import frame, pack_engine
 
+    pack = release.rule_pack
     con = duckdb.connect()
     try:
-        loaded = frame.load(con, table, field_names, column_of)
+        loaded = frame.load(con, table, field_names, column_of, limit=pack.get("limit", findings.limit))
         findings.extend(loaded.issues)
         for code, n in loaded.more.items():
             findings.more[code] = findings.more.get(code, 0) + n
-        structure.check_table(con, schema, present, findings)
-        checks = structure.row_checks(con, schema, present)
-        if rules_apply:
-            rules.prepare(con, catalogue)
-            # the Table Schema's one-row checks and the framework's run in one scan of the table
-            findings.add_row_checks(con, "t", checks + rules.row_rules())
-            rules.check_breakdown_sums(con, findings)
-            if "match_type" in present:
-                rules.check_match_types(con, findings)
-            if indicator_set is not None:
-                rules.check_set(con, catalogue, indicator_set, require_complete, findings)
-        else:
-            findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
+        pack_engine.run(con, pack, present, findings, indicator_set, require_complete)
         return loaded.rows + loaded.rejected
     finally:
         con.close()
@@ -103,8 +92,8 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
         rules_apply = {"indicator_id", "time_period", "value"} <= present
         absent = set(field_names) - present - optional
         if engine == "duckdb":
-            rows = _duckdb(table, schema, field_names, header.column_of, present, catalogue, rules_apply,
-                           indicator_set, require_complete, findings)
+            rows = _duckdb(table, release, field_names, header.column_of, present, indicator_set,
+                           require_complete, findings)
         else:
             rows = _reference(table, schema, field_names, header.column_of, present, catalogue, rules_apply,
                               indicator_set, require_complete, findings)
