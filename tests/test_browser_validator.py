@@ -191,3 +191,18 @@ def test_a_file_that_is_not_utf8_is_refused_with_what_to_do(server, tmp_path: Pa
     assert "not UTF-8" in message and "line 2" in message and "Windows-1252" in message
     cli = run_cli("validate", str(path))
     assert cli.returncode == 2 and "line 2" in cli.stderr + cli.stdout
+
+
+def test_completeness_against_a_set_gives_the_cli_findings(server) -> None:
+    """The page's indicator-set option runs the pack's set checks, as `--set S --require-complete` does."""
+    path = ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv"
+    url, _ = server
+    out = drive(url, [path], "--set", "hertfordshire-kpi", "--require-complete")
+    result = out["results"][0]
+    assert "error" not in result, result["error"]
+    done = run_cli("validate", str(path), "--set", "hertfordshire-kpi", "--require-complete", "--format", "json")
+    cli = json.loads(done.stdout)
+    assert _flat(result["report"]) == _flat(cli)
+    assert {t for _, _, t in _flat(cli)} >= {"set-indicator-missing"}
+    assert result["report"]["valid"] is cli["valid"] is False
+    assert result["report"]["stats"]["errors"] == cli["stats"]["errors"]

@@ -46,6 +46,7 @@ for (const v of versions) {
     indicators: Object.fromEntries(catalogue.indicators.map((i) => [i.id, i.name])),
     authorities: Object.fromEntries(list('local-authorities').map((c) => [String(c.code), c.label])),
     regions: Object.fromEntries(list('regions').map((c) => [String(c.code), c.label])),
+    sets: Object.fromEntries(catalogue.indicator_sets.map((s) => [s.id, s.name])),
   };
   const target = path.join(out, 'releases', v);
   fs.mkdirSync(target, { recursive: true });

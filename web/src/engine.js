@@ -96,7 +96,7 @@ const SUMMARY = `
              AS swallowed
   FROM rej GROUP BY line`;
 
-async function rejectIssues(sql, pack, table, columnOf) {
+async function rejectIssues(sql, pack, table, columnOf, limit) {
   const width = table.labels.length;
   const offset = table.firstRow - 2;
   const nameOf = new Map([...columnOf].map(([name, i]) => [i, name]));
@@ -105,7 +105,7 @@ async function rejectIssues(sql, pack, table, columnOf) {
   const rows = await sql.query(`
       SELECT line, kind, found_min, found_max, errors, swallowed, count(*) OVER (PARTITION BY kind) AS n,
              row_number() OVER (PARTITION BY kind ORDER BY line) AS k
-      FROM rej_line QUALIFY k <= ${LIMIT} ORDER BY line`);
+      FROM rej_line QUALIFY k <= ${limit} ORDER BY line`);
   for (const r of rows) {
     const row = num(r.line) + offset;
     let added = [];
@@ -128,8 +128,8 @@ async function rejectIssues(sql, pack, table, columnOf) {
       added = [issue(pack, 'source-error', `the row cannot be split into cells (${r.errors.toLowerCase()}): ${what}`, { row })];
     }
     issues.push(...added);
-    if (num(r.n) > LIMIT && added.length) {
-      more[added[0].type] = (more[added[0].type] || 0) + (num(r.n) - LIMIT) * added.length;
+    if (num(r.n) > limit && added.length) {
+      more[added[0].type] = (more[added[0].type] || 0) + (num(r.n) - limit) * added.length;
     }
   }
   return { issues, more };
@@ -151,7 +151,7 @@ async function loadFrame(sql, pack, table, columnOf) {
     await sql.query('CREATE OR REPLACE TEMP TABLE rej AS SELECT * FROM rej_again');
   }
   await sql.query(SUMMARY);
-  const { issues, more } = await rejectIssues(sql, pack, table, columnOf);
+  const { issues, more } = await rejectIssues(sql, pack, table, columnOf, pack.limit ?? LIMIT);
   const [{ kept }] = await sql.query('SELECT count(*) AS kept FROM raw');
   const [{ rejected }] = await sql.query('SELECT count(*) AS rejected FROM rej_line');
   const select = fields.map((f) => (columnOf.has(f) ? `c${columnOf.get(f)} AS ${quote(f)}` : `NULL::VARCHAR AS ${quote(f)}`))
@@ -191,17 +191,22 @@ async function loadFrame(sql, pack, table, columnOf) {
   return { rows: num(kept) + cells.length, rejected: num(rejected) - cells.length, issues, more };
 }
 
-// --- the rule pack --------------------------------------------------------------------------------
+// --- the rule pack (validators/pack_engine.py, findings.py) ----------------------------------------
 async function loadPack(sql, pack) {
   for (const [name, table] of Object.entries(pack.tables)) {
-    const columns = table.columns.map(([c, t]) => `${quote(c)} ${t}`).join(', ');
-    await sql.query(`CREATE TEMP TABLE ${quote(name)} (${columns})`);
-    for (let i = 0; i < table.rows.length; i += 500) {
-      const values = table.rows.slice(i, i + 500).map((r) => '(' + r.map(literal).join(', ') + ')').join(',\n');
-      await sql.query(`INSERT INTO ${quote(name)} VALUES ${values}`);
+    const columns = table.columns.map(([c, t]) => `${c} ${t}`).join(', ');
+    await sql.query(`CREATE OR REPLACE TEMP TABLE ${name} (${columns})`);
+    if (table.rows.length) {
+      const values = table.rows.map((r) => '(' + r.map(literal).join(', ') + ')').join(', ');
+      await sql.query(`INSERT INTO ${name} VALUES ${values}`);
     }
   }
   for (const statement of pack.setup) await sql.query(statement);
+}
+
+// How many more issues of this type may be listed (the cap is per type, across checks).
+function room(findings, type) {
+  return Math.max(findings.limit - findings.issues.filter((i) => i.type === type).length, 0);
 }
 
 function countMore(findings, type, total, listed) {
@@ -209,57 +214,61 @@ function countMore(findings, type, total, listed) {
 }
 
 async function addQuery(sql, pack, findings, type, text, note = null) {
+  const space = room(findings, type);
   const rows = await sql.query(
     `SELECT _row, field, cell::VARCHAR AS cell, message, count(*) OVER () AS _n FROM (${text}) q ` +
-    `ORDER BY _row NULLS FIRST, field LIMIT ${LIMIT}`);
-  for (const r of rows) {
-    findings.issues.push(issue(pack, type, r.message, { row: num(r._row), field: r.field, cell: r.cell, note }));
-  }
-  if (rows.length) countMore(findings, type, num(rows[0]._n), rows.length);
+    `ORDER BY _row NULLS FIRST, field LIMIT ${Math.max(space, 1)}`);
+  const added = rows.slice(0, space).map((r) => issue(pack, type, r.message, { row: num(r._row), field: r.field, cell: r.cell, note }));
+  findings.issues.push(...added);
+  if (rows.length) countMore(findings, type, num(rows[0]._n), added.length);
+  return added;
 }
 
-// Many one-row checks in one scan of `source` (findings.py add_row_checks).
+// Many one-row checks in one scan of `source`; the first `room` issues of each type in row order
+// are listed, the rest counted.
 async function addRowChecks(sql, pack, findings, source, checks) {
   if (!checks.length) return;
   const where = checks.map((c) => `(${c.where})`).join(' OR ');
-  const hits = checks.map((c, i) => `CASE WHEN ${c.where} THEN struct_pack(k := ${i}, cell := (${c.cell ? quote(c.cell) : 'NULL'})::VARCHAR, ` +
-    `message := ${c.message}) END`).join(', ');
+  const codes = [...new Set(checks.map((c) => c.type))].sort();
+  const space = Object.fromEntries(codes.map((c) => [c, room(findings, c)]));
+  const hits = checks.map((c, i) => `CASE WHEN ${c.where} THEN struct_pack(k := ${i}, t := ${codes.indexOf(c.type)}, ` +
+    `cell := (${c.cell || 'NULL'})::VARCHAR, message := ${c.message}) END`).join(', ');
+  const caps = '[' + codes.map((c) => space[c]).join(', ') + ']';
   const rows = await sql.query(`
       WITH hit AS (SELECT _row, unnest(list_filter([${hits}], lambda x: x IS NOT NULL)) AS e
-                   FROM (SELECT * FROM ${source}) s WHERE ${where})
-      SELECT _row, e.k AS k, e.cell AS cell, e.message AS message, count(*) OVER (PARTITION BY e.k) AS n,
-             row_number() OVER (PARTITION BY e.k ORDER BY _row) AS i
-      FROM hit QUALIFY i <= ${LIMIT} ORDER BY _row, e.k`);
+                   FROM ${source} s WHERE ${where})
+      SELECT _row, e.k AS k, e.t AS t, e.cell AS cell, e.message AS message, count(*) OVER (PARTITION BY e.t) AS n,
+             row_number() OVER (PARTITION BY e.t ORDER BY _row, e.k) AS i
+      FROM hit QUALIFY i <= ${caps}[e.t + 1] OR i = 1 ORDER BY _row, e.k`);
   const totals = new Map();
+  const listed = new Map();
   for (const r of rows) {
     const check = checks[num(r.k)];
-    findings.issues.push(issue(pack, check.type, r.message, { row: num(r._row), field: check.field, cell: r.cell, note: check.note ?? null }));
-    totals.set(num(r.k), num(r.n));
+    const type = check.type;
+    totals.set(type, num(r.n));
+    if (num(r.i) <= space[type]) {
+      listed.set(type, (listed.get(type) || 0) + 1);
+      findings.issues.push(issue(pack, type, r.message, { row: num(r._row), field: check.field, cell: r.cell, note: check.note ?? null }));
+    }
   }
-  for (const [k, n] of totals) countMore(findings, checks[k].type, n, Math.min(n, LIMIT));
+  for (const [type, n] of totals) countMore(findings, type, n, listed.get(type) || 0);
 }
 
-const RELATIONS = { t: 't', ret: '(SELECT * FROM ret WHERE NOT _blank)' };
-
-function applies(entry, present, rulesApply) {
-  if ((entry.requires || []).some((f) => !present.has(f))) return false;
-  return entry.relation === 'ret' || rulesApply;
-}
-
-async function runPack(sql, pack, present, findings) {
-  const rulesApply = ['indicator_id', 'time_period', 'value'].every((f) => present.has(f));
-  const queries = pack.queries.filter((q) => applies(q, present, rulesApply));
-  const checks = pack.row_checks.filter((c) => applies(c, present, rulesApply) && (!c.field || present.has(c.field)));
-  const ret = queries.filter((q) => q.relation === 'ret');
-  for (const q of ret) await addQuery(sql, pack, findings, q.type, q.sql, q.note ?? null);
-  const bySource = new Map();
-  for (const c of checks) {
-    const source = RELATIONS[rulesApply ? 't' : 'ret'];
-    if (!bySource.has(source)) bySource.set(source, []);
-    bySource.get(source).push(c);
+// Every check of the pack whose columns are in the file; `ret` must exist.
+async function runPack(sql, pack, present, findings, indicatorSet = null, requireComplete = false) {
+  await loadPack(sql, pack);
+  const active = (c) => (c.requires || []).every((f) => present.has(f));
+  await addRowChecks(sql, pack, findings, 't', pack.row_checks.filter(active));
+  for (const q of pack.queries) if (active(q)) await addQuery(sql, pack, findings, q.type, q.sql, q.note ?? null);
+  if (indicatorSet) {
+    await sql.query(`CREATE OR REPLACE TEMP TABLE chosen_set AS SELECT ${literal(indicatorSet)}::VARCHAR AS set_id`);
+    for (const statement of pack.set_setup || []) await sql.query(statement);
+    for (const q of pack.set_queries || []) {
+      if (!active(q)) continue;
+      const added = await addQuery(sql, pack, findings, q.type, q.sql, q.note ?? null);
+      if (requireComplete) for (const i of added) i.severity = 'error';
+    }
   }
-  for (const [source, list] of bySource) await addRowChecks(sql, pack, findings, source, list);
-  for (const q of queries.filter((q) => q.relation !== 'ret')) await addQuery(sql, pack, findings, q.type, q.sql, q.note ?? null);
 }
 
 // One problem, one report (validate.py _dedupe).
@@ -295,24 +304,24 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
   return { bytes: data, labels, firstRow: headerRow + 1, lines: countLines(data), notes, size: bytes.length };
 }
 
-export async function validate(sql, pack, name, table) {
+export async function validate(sql, pack, name, table, { indicatorSet = null, requireComplete = false } = {}) {
   const started = performance.now();
   const fields = pack.fields.map((f) => f.name);
   const optional = new Set(pack.fields.filter((f) => f.optional).map((f) => f.name));
   const header = checkHeader(pack, table.labels, table.firstRow - 1);
   const present = new Set(header.columnOf.keys());
-  const findings = { issues: [...header.issues], more: {} };
+  const findings = { issues: [...header.issues], more: {}, limit: pack.limit ?? LIMIT };
   const absent = new Set(fields.filter((f) => !present.has(f) && !optional.has(f)));
   const frame = await loadFrame(sql, pack, table, header.columnOf);
   findings.issues.push(...frame.issues);
   for (const [k, n] of Object.entries(frame.more)) findings.more[k] = (findings.more[k] || 0) + n;
-  await loadPack(sql, pack);
-  await runPack(sql, pack, present, findings);
+  await runPack(sql, pack, present, findings, indicatorSet, requireComplete);
   const rows = frame.rows + frame.rejected;
   findings.issues = findings.issues.filter((i) => !absent.has(i.field) || i.type === 'missing-label');
   if (rows === 0) findings.issues.push(issue(pack, 'no-rows', 'no data rows after the header', { row: table.firstRow }));
   dedupe(findings);
   const meta = { title: 'csc-outcomes validate', input: name, framework_version: pack.framework_version, engine: 'duckdb-wasm' };
+  if (indicatorSet) meta.indicator_set = indicatorSet;
   if (table.notes.length) meta.read = table.notes.join('; ');
   return makeReport({ name, issues: findings.issues, more: findings.more,
     stats: { rows, fields: table.labels.length, bytes: table.size } }, meta, (performance.now() - started) / 1000, pack);

@@ -56,9 +56,21 @@ async function load() {
     select.append(option);
   }
   select.disabled = false;
+  select.addEventListener('change', fillSets);
+  fillSets();
   $('check').disabled = false;
   document.body.dataset.ready = 'true';
   status('Ready. Choose a file and select "Check the file".');
+}
+
+// The indicator sets of the chosen version.
+function fillSets() {
+  const names = state.names.get($('version').value);
+  const select = $('set');
+  const keep = select.value;
+  select.replaceChildren(new Option('No completeness check', ''));
+  for (const [id, name] of Object.entries(names.sets || {})) select.append(new Option(`${name} (${id})`, id));
+  select.value = names.sets && keep in names.sets ? keep : '';
 }
 
 async function readSheet(bytes, wanted) {
@@ -118,7 +130,8 @@ async function check(event) {
     await conn.query(`ATTACH ':memory:' AS run${run}`);
     await conn.query(`USE run${run}`);
     const sql = adapter(conn, state.db, files);
-    const report = await validate(sql, pack, file.name, table);
+    const report = await validate(sql, pack, file.name, table,
+      { indicatorSet: $('set').value || null, requireComplete: $('require-complete').checked });
     const context = await rowContext(sql, report);
     const seconds = (performance.now() - started) / 1000;
     state.last = { report, pack, context, names, file: file.name };

@@ -3,7 +3,7 @@
 // the page's error message), the seconds each check took, and every network request the
 // browser made, marked as made before or after the page said it was ready.
 //
-//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] [--header-row N] FILE...
+//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] [--header-row N] [--set S [--require-complete]] FILE...
 //
 // With --offline the browser is taken offline once the page has loaded: the checks must still work.
 
@@ -14,7 +14,7 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 const url = args.shift();
-let offline = false, shots = null, width = 1200, headerRow = null;
+let offline = false, shots = null, width = 1200, headerRow = null, set = null, complete = false;
 const files = [];
 while (args.length) {
   const a = args.shift();
@@ -22,6 +22,8 @@ while (args.length) {
   else if (a === '--screenshot') shots = args.shift();
   else if (a === '--width') width = Number(args.shift());
   else if (a === '--header-row') headerRow = args.shift();
+  else if (a === '--set') set = args.shift();
+  else if (a === '--require-complete') complete = true;
   else files.push(path.resolve(a));
 }
 
@@ -59,6 +61,8 @@ try {
     await page.click('details.options summary');
     await page.fill('#header-row', headerRow);
   }
+  if (set) await page.selectOption('#set', set);
+  if (complete) await page.check('#require-complete');
   let n = 0;
   for (const file of files) {
     n++;
