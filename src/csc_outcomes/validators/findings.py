@@ -14,7 +14,20 @@ from typing import Any, Mapping, Sequence
 
 from csc_outcomes.report import ErrorType, Issue
 
+
+def literal(value: Any) -> str:
+    """A Python value as a SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
 LIMIT = 1000
+# a short row's missing cells are reported as missing-cell only, not again as these
+PADDED_TYPES = ("constraint-error", "missing-value", "missing-numerator", "missing-denominator", "geography-columns")
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ class Query:
 class Findings:
     issues: list[Issue] = field(default_factory=list)
     more: dict[str, int] = field(default_factory=dict)  # error code -> issues counted but not listed
-    limit: int = LIMIT
+    limit: int = field(default_factory=lambda: LIMIT)  # read when made, so a test can lower it
 
     def _room(self, code: str) -> int:
         """How many more issues of this type may be listed (the cap is per type, across checks)."""
@@ -76,24 +89,29 @@ class Findings:
         return new
 
     def add_row_checks(self, con: Any, source: str, checks: Sequence[Mapping[str, Any]],
-                       types: Mapping[str, ErrorType]) -> None:
-        """Many one-row checks (rule pack entries) in one scan of `source`."""
+                       types: Mapping[str, ErrorType], padded: str | None = None) -> None:
+        """Many one-row checks (rule pack entries) in one scan of `source`. `padded` names a table of
+        (_row, field) cells a short row lacked: checks in PADDED_TYPES say nothing about them."""
         if not checks:
             return
         where = " OR ".join(f"({c['where']})" for c in checks)
         codes = sorted({c["type"] for c in checks})
         room = {code: self._room(code) for code in codes}
         hits = ", ".join(f"CASE WHEN {c['where']} THEN struct_pack(k := {i}, t := {codes.index(c['type'])}, "
+                         f"f := {literal(c['field'])}, d := {literal(c['type'] in PADDED_TYPES)}, "
                          f"cell := ({c['cell'] or 'NULL'})::VARCHAR, message := {c['message']}) END"
                          for i, c in enumerate(checks))
+        skip = (f"WHERE NOT (e.d AND EXISTS (SELECT 1 FROM {padded} p WHERE p._row = found._row "
+                f"AND p.field = e.f))" if padded else "")
         caps = "[" + ", ".join(str(room[c]) for c in codes) + "]"
         # listed: the first `room` issues of each type in row order; the rest only counted
         rows = con.execute(f"""
-            WITH hit AS (SELECT _row, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS e
-                         FROM {source} s WHERE {where})
+            WITH found AS (SELECT _row, unnest(list_filter([{hits}], lambda x: x IS NOT NULL)) AS e
+                           FROM {source} s WHERE {where}),
+                 hit AS (SELECT * FROM found {skip})
             SELECT _row, e.k, e.t, e.cell, e.message, count(*) OVER (PARTITION BY e.t) AS n,
-                   row_number() OVER (PARTITION BY e.t ORDER BY _row, e.k) AS i
-            FROM hit QUALIFY i <= {caps}[e.t + 1] OR i = 1 ORDER BY _row, e.k""").fetchall()
+                   row_number() OVER (PARTITION BY e.t ORDER BY _row, e.f, e.k) AS i
+            FROM hit QUALIFY i <= {caps}[e.t + 1] OR i = 1 ORDER BY _row, e.f, e.k""").fetchall()
         totals: dict[str, int] = {}
         listed: dict[str, int] = {}
         for row, k, t, cell, message, n, i in rows:
@@ -109,3 +127,18 @@ class Findings:
 
     def extend(self, issues: list[Issue]) -> None:
         self.issues.extend(issues)
+
+    def cap(self) -> None:
+        """At most `limit` issues of a type listed, the first in (row, field) order; the rest counted.
+        Both engines end with this, so they list the same issues and count the same totals."""
+        by_type: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            by_type.setdefault(issue.code, []).append(issue)
+        kept: list[Issue] = []
+        for code, issues in by_type.items():
+            if len(issues) > self.limit:
+                issues.sort(key=lambda i: (i.row is not None, i.row or 0, i.field or ""))
+                self._count(code, len(issues), self.limit)
+                issues = issues[: self.limit]
+            kept.extend(issues)
+        self.issues = kept

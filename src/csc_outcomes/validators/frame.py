@@ -20,6 +20,10 @@ from csc_outcomes.validators.reading import Table
 
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -74,6 +78,7 @@ class Frame:
     rejected: int  # records reported as unreadable and not checked further
     issues: list[Issue]
     more: dict[str, int]  # issues counted beyond those listed
+    padded: bool = False  # table `padded` (_row, field) holds the cells short rows lacked
 
 
 def _reject_issues(con: Any, table: Table, column_of: dict[str, int],
@@ -84,10 +89,15 @@ def _reject_issues(con: Any, table: Table, column_of: dict[str, int],
     name_of = {i: name for name, i in column_of.items()}
     issues: list[Issue] = []
     more: dict[str, int] = {}
+    # each row gives one issue per missing or extra cell (one for a row that cannot be split)
+    per_row = (f"CASE kind WHEN 'short' THEN {width} - coalesce(found_min, {width}) "
+               f"WHEN 'long' THEN coalesce(found_max, {width + 1}) - {width} ELSE 1 END")
     rows = con.execute(f"""
-        SELECT line, kind, found_min, found_max, errors, swallowed, count(*) OVER (PARTITION BY kind) AS n,
+        SELECT line, kind, found_min, found_max, errors, swallowed, sum({per_row}) OVER (PARTITION BY kind) AS n,
                row_number() OVER (PARTITION BY kind ORDER BY line) AS k
         FROM rej_line QUALIFY k <= {limit} ORDER BY line""").fetchall()
+    listed: dict[str, int] = {}
+    totals: dict[str, int] = {}
     for line, kind, found_min, found_max, errors, swallowed, total, _ in rows:
         row = int(line) + offset
         if kind == "short":
@@ -103,8 +113,12 @@ def _reject_issues(con: Any, table: Table, column_of: dict[str, int],
                     if swallowed else "it is not checked further")
             new = [Issue(E.SOURCE_ERROR, f"the row cannot be split into cells ({errors.lower()}): {what}", row=row)]
         issues.extend(new)
-        if total > limit and new:
-            more[new[0].code] = more.get(new[0].code, 0) + (total - limit) * len(new)  # estimated per row
+        if new:
+            listed[new[0].code] = listed.get(new[0].code, 0) + len(new)
+            totals[new[0].code] = int(total)
+    for code, total in totals.items():
+        if total > listed[code]:
+            more[code] = more.get(code, 0) + total - listed[code]
     return issues, more
 
 
@@ -151,4 +165,11 @@ def load(con: Any, table: Table, fields: list[str], column_of: dict[str, int], l
             FROM (SELECT rowid AS k, * FROM short) r JOIN short_lines s USING (k))
         ORDER BY _row""")
     con.execute("DROP TABLE raw")
-    return Frame(rows=kept + short, rejected=rejected - short, issues=issues, more=more)
+    # the cells a short row lacks: reported as missing-cell, so not again by the checks of `ret`
+    fields_at = ", ".join(f"({i}, {_literal(f)})" for f, i in column_of.items())
+    con.execute(f"""
+        CREATE TEMP TABLE padded AS
+        SELECT line + {offset} AS _row, f.field FROM rej_line JOIN (VALUES {fields_at}) f(i, field)
+            ON f.i >= coalesce(found_min, {width})
+        WHERE kind = 'short'""" if column_of else "CREATE TEMP TABLE padded (_row BIGINT, field VARCHAR)")
+    return Frame(rows=kept + short, rejected=rejected - short, issues=issues, more=more, padded=True)

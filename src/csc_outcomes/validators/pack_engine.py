@@ -10,17 +10,7 @@ from __future__ import annotations
 from typing import Any, Collection
 
 from csc_outcomes.report import ErrorType, Severity
-from csc_outcomes.validators.findings import Findings
-
-
-def literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+from csc_outcomes.validators.findings import Findings, literal
 
 
 def load_tables(con: Any, tables: dict[str, dict[str, Any]]) -> None:
@@ -39,8 +29,11 @@ def error_types(pack: dict[str, Any]) -> dict[str, ErrorType]:
 
 
 def run(con: Any, pack: dict[str, Any], present: Collection[str], findings: Findings,
-        indicator_set: str | None = None, require_complete: bool = False) -> None:
-    """Every check of the pack whose columns are in the file; `ret` must exist."""
+        indicator_set: str | None = None, require_complete: bool = False, padded: str | None = None) -> None:
+    """Every check of the pack whose columns are in the file; `ret` must exist.
+
+    A check runs when every column it `requires` is in the header; a row check also needs its own
+    field in the file or optional (a missing column is reported once, as missing-label)."""
     types = error_types(pack)
     load_tables(con, pack["tables"])
     for sql in pack["setup"]:
@@ -49,7 +42,10 @@ def run(con: Any, pack: dict[str, Any], present: Collection[str], findings: Find
     def active(check: dict[str, Any]) -> bool:
         return all(f in present for f in check["requires"])
 
-    findings.add_row_checks(con, "t", [c for c in pack["row_checks"] if active(c)], types)
+    optional = {f["name"] for f in pack["fields"] if f["optional"]}
+    row_checks = [c for c in pack["row_checks"]
+                  if active(c) and (c["field"] is None or c["field"] in present or c["field"] in optional)]
+    findings.add_row_checks(con, "t", row_checks, types, padded)
     for q in pack["queries"]:
         if active(q):
             findings.add_query(con, types[q["type"]], q["sql"], note=q.get("note"))

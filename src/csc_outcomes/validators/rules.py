@@ -107,7 +107,8 @@ def setup() -> list[str]:
                la.valid_from AS la_from, la.valid_to AS la_to, la.from_int AS la_from_int, la.to_int AS la_to_int,
                la.others AS la_others,
                pr.label AS la_parent_label, rg.label AS region_label, rg.parent AS region_parent,
-               pr.parent AS la_parent_parent, bt.topic IS NOT NULL AS _topic_ok, b.code IS NOT NULL AS _code_ok
+               pr.parent AS la_parent_parent, bt.topic IS NOT NULL AS _topic_ok, b.code IS NOT NULL AS _code_ok,
+               coalesce(b.sums_to_total, false) AS _sums
         FROM ret r
         LEFT JOIN ind i ON r.indicator_id = i.id
         LEFT JOIN la ON la.code = r.new_la_code AND r.geographic_level = 'Local authority'
@@ -219,24 +220,29 @@ def row_rules() -> list[RowCheck]:
     return [replace(r, requires=RULE_FIELDS) for r in rules]
 
 
+# Breakdown rows of a sums_to_total breakdown, with every code present once, must add up to the
+# first Total row of the same period, place and indicator (a repeated Total is a primary-key
+# error; it is not compared again). Key columns match when equal or both blank. One scan of `t`:
+# totals and parts are aggregated together, then the (small) aggregate is joined with itself.
 _BREAKDOWN_SUM = """
-    WITH parts AS (
-        SELECT t.time_period, t.time_identifier, t.geographic_level, t.region_code, t.new_la_code,
-               t.indicator_id, t.breakdown_topic, count(*) AS n, count(_num) AS n_num, sum(_num) AS s_num,
-               count(_den) AS n_den, sum(_den) AS s_den, max(num_err) AS num_err, max(den_err) AS den_err
-        FROM t JOIN brk b ON b.indicator_id = t.indicator_id AND b.topic = t.breakdown_topic
-                         AND b.code = t.breakdown AND b.sums_to_total
+    WITH g AS MATERIALIZED (
+        SELECT time_period, time_identifier, geographic_level, region_code, new_la_code, indicator_id,
+               breakdown_topic, count(*) AS n, count(_num) AS n_num, sum(_num) AS s_num,
+               count(_den) AS n_den, sum(_den) AS s_den, max(num_err) AS num_err, max(den_err) AS den_err,
+               min({'r': _row, 'num': _num, 'den': _den}) AS first
+        FROM t WHERE breakdown_topic = 'Total' OR _sums
         GROUP BY ALL),
     codes AS (SELECT indicator_id, topic, count(*) AS n_codes FROM brk GROUP BY ALL),
     joined AS (
-        SELECT tot._row, tot._num, tot._den, p.*
-        FROM parts p JOIN codes c ON c.indicator_id = p.indicator_id AND c.topic = p.breakdown_topic
-        JOIN t tot ON tot.breakdown_topic = 'Total' AND tot.indicator_id = p.indicator_id
-             AND tot.time_period = p.time_period AND tot.time_identifier = p.time_identifier
-             AND tot.geographic_level = p.geographic_level
+        SELECT tot.first.r AS _row, tot.first.num AS _num, tot.first.den AS _den, p.*
+        FROM g p JOIN codes c ON c.indicator_id = p.indicator_id AND c.topic = p.breakdown_topic
+        JOIN g tot ON tot.breakdown_topic = 'Total' AND tot.indicator_id = p.indicator_id
+             AND tot.time_period IS NOT DISTINCT FROM p.time_period
+             AND tot.time_identifier IS NOT DISTINCT FROM p.time_identifier
+             AND tot.geographic_level IS NOT DISTINCT FROM p.geographic_level
              AND tot.region_code IS NOT DISTINCT FROM p.region_code
              AND tot.new_la_code IS NOT DISTINCT FROM p.new_la_code
-        WHERE p.n = c.n_codes)
+        WHERE p.breakdown_topic != 'Total' AND p.n = c.n_codes)
     SELECT _row, 'numerator' AS field, fmt(_num) AS cell,
            'the ' || breakdown_topic || ' rows add up to ' || fmt(s_num) || ', the Total row says ' || fmt(_num) AS message
     FROM joined WHERE n_num = n AND _num IS NOT NULL
@@ -246,8 +252,6 @@ _BREAKDOWN_SUM = """
            'the ' || breakdown_topic || ' rows add up to ' || fmt(s_den) || ', the Total row says ' || fmt(_den)
     FROM joined WHERE n_den = n AND _den IS NOT NULL
       AND abs(s_den - _den) > n * den_err + 1e-9"""
-
-
 
 
 def _status(etype, status: str, says: str) -> Query:

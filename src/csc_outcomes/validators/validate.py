@@ -10,7 +10,7 @@ from pathlib import Path
 
 from csc_outcomes.releases import Release, load_release
 from csc_outcomes.report import Report, Task
-from csc_outcomes.validators.findings import Findings
+from csc_outcomes.validators.findings import PADDED_TYPES, Findings
 from csc_outcomes.validators.header import check_header
 from csc_outcomes.validators.reading import InputError, read_input
 
@@ -24,9 +24,7 @@ def _dedupe(findings: Findings) -> None:
     blank = {i.row for i in findings.issues if i.code == "blank-row"}
     if missing or blank:
         findings.issues = [i for i in findings.issues
-                           if not (i.code in ("constraint-error", "missing-value", "missing-numerator",
-                                              "missing-denominator", "geography-columns")
-                                   and (i.row, i.field) in missing)
+                           if not (i.code in PADDED_TYPES and (i.row, i.field) in missing)
                            and not (i.code == "primary-key" and i.row in blank)]
 
 
@@ -40,11 +38,12 @@ def _duckdb(table, release, field_names, column_of, present, indicator_set, requ
     pack = release.rule_pack
     con = duckdb.connect()
     try:
-        loaded = frame.load(con, table, field_names, column_of, limit=pack.get("limit", findings.limit))
+        loaded = frame.load(con, table, field_names, column_of, limit=findings.limit)
         findings.extend(loaded.issues)
         for code, n in loaded.more.items():
             findings.more[code] = findings.more.get(code, 0) + n
-        pack_engine.run(con, pack, present, findings, indicator_set, require_complete)
+        pack_engine.run(con, pack, present, findings, indicator_set, require_complete,
+                        padded="padded" if loaded.padded else None)
         return loaded.rows + loaded.rejected
     finally:
         con.close()
@@ -105,6 +104,7 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
 
             findings.issues.append(Issue(E.NO_ROWS, "no data rows after the header", row=table.first_row))
         _dedupe(findings)
+        findings.cap()
         task = Task(name=str(path), issues=findings.issues, more=findings.more,
                     stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
         meta = {"title": "csc-outcomes validate", "input": str(path), "framework_version": release.version,
