@@ -102,8 +102,13 @@ async function rejectIssues(sql, pack, table, columnOf, limit) {
   const nameOf = new Map([...columnOf].map(([name, i]) => [i, name]));
   const issues = [];
   const more = {};
+  // each row gives one issue per missing or extra cell (one for a row that cannot be split)
+  const perRow = `CASE kind WHEN 'short' THEN ${width} - coalesce(found_min, ${width}) ` +
+    `WHEN 'long' THEN coalesce(found_max, ${width + 1}) - ${width} ELSE 1 END`;
+  const listed = {};
+  const totals = {};
   const rows = await sql.query(`
-      SELECT line, kind, found_min, found_max, errors, swallowed, count(*) OVER (PARTITION BY kind) AS n,
+      SELECT line, kind, found_min, found_max, errors, swallowed, sum(${perRow}) OVER (PARTITION BY kind) AS n,
              row_number() OVER (PARTITION BY kind ORDER BY line) AS k
       FROM rej_line QUALIFY k <= ${limit} ORDER BY line`);
   for (const r of rows) {
@@ -128,9 +133,13 @@ async function rejectIssues(sql, pack, table, columnOf, limit) {
       added = [issue(pack, 'source-error', `the row cannot be split into cells (${r.errors.toLowerCase()}): ${what}`, { row })];
     }
     issues.push(...added);
-    if (num(r.n) > limit && added.length) {
-      more[added[0].type] = (more[added[0].type] || 0) + (num(r.n) - limit) * added.length;
+    if (added.length) {
+      listed[added[0].type] = (listed[added[0].type] || 0) + added.length;
+      totals[added[0].type] = num(r.n);
     }
+  }
+  for (const [type, total] of Object.entries(totals)) {
+    if (total > listed[type]) more[type] = (more[type] || 0) + total - listed[type];
   }
   return { issues, more };
 }
@@ -151,7 +160,7 @@ async function loadFrame(sql, pack, table, columnOf) {
     await sql.query('CREATE OR REPLACE TEMP TABLE rej AS SELECT * FROM rej_again');
   }
   await sql.query(SUMMARY);
-  const { issues, more } = await rejectIssues(sql, pack, table, columnOf, pack.limit ?? LIMIT);
+  const { issues, more } = await rejectIssues(sql, pack, table, columnOf, LIMIT);
   const [{ kept }] = await sql.query('SELECT count(*) AS kept FROM raw');
   const [{ rejected }] = await sql.query('SELECT count(*) AS rejected FROM rej_line');
   const select = fields.map((f) => (columnOf.has(f) ? `c${columnOf.get(f)} AS ${quote(f)}` : `NULL::VARCHAR AS ${quote(f)}`))
@@ -159,7 +168,7 @@ async function loadFrame(sql, pack, table, columnOf) {
   const blank = Array.from({ length: width }, (_, i) => `c${i} IS NULL`).join(' AND ') || 'false';
   if (!num(rejected)) {
     await sql.query(`CREATE VIEW ret AS SELECT rowid + ${table.firstRow} AS _row, (${blank}) AS _blank, ${select} FROM raw`);
-    return { rows: num(kept), rejected: 0, issues, more };
+    return { rows: num(kept), rejected: 0, issues, more, padded: false };
   }
   // Rows with too few or too many cells are checked on the cells they have: split here (they are
   // few), padded or cut to the header's width, and read back.
@@ -188,10 +197,20 @@ async function loadFrame(sql, pack, table, columnOf) {
           FROM (SELECT rowid AS k, * FROM short) r JOIN short_lines s USING (k))
       ORDER BY _row`);
   await sql.query('DROP TABLE raw');
-  return { rows: num(kept) + cells.length, rejected: num(rejected) - cells.length, issues, more };
+  // the cells a short row lacks: reported as missing-cell, so not again by the checks of `ret`
+  const fieldsAt = [...columnOf].map(([f, i]) => `(${i}, ${literal(f)})`).join(', ');
+  await sql.query(columnOf.size ? `
+      CREATE TEMP TABLE padded AS
+      SELECT line + ${offset} AS _row, f.field FROM rej_line JOIN (VALUES ${fieldsAt}) f(i, field)
+          ON f.i >= coalesce(found_min, ${width})
+      WHERE kind = 'short'` : 'CREATE TEMP TABLE padded (_row BIGINT, field VARCHAR)');
+  return { rows: num(kept) + cells.length, rejected: num(rejected) - cells.length, issues, more, padded: true };
 }
 
 // --- the rule pack (validators/pack_engine.py, findings.py) ----------------------------------------
+// a short row's missing cells are reported as missing-cell only, not again as these
+const PADDED_TYPES = new Set(['constraint-error', 'missing-value', 'missing-numerator', 'missing-denominator', 'geography-columns']);
+
 async function loadPack(sql, pack) {
   for (const [name, table] of Object.entries(pack.tables)) {
     const columns = table.columns.map(([c, t]) => `${c} ${t}`).join(', ');
@@ -226,20 +245,23 @@ async function addQuery(sql, pack, findings, type, text, note = null) {
 
 // Many one-row checks in one scan of `source`; the first `room` issues of each type in row order
 // are listed, the rest counted.
-async function addRowChecks(sql, pack, findings, source, checks) {
+async function addRowChecks(sql, pack, findings, source, checks, padded = null) {
   if (!checks.length) return;
   const where = checks.map((c) => `(${c.where})`).join(' OR ');
   const codes = [...new Set(checks.map((c) => c.type))].sort();
   const space = Object.fromEntries(codes.map((c) => [c, room(findings, c)]));
   const hits = checks.map((c, i) => `CASE WHEN ${c.where} THEN struct_pack(k := ${i}, t := ${codes.indexOf(c.type)}, ` +
+    `f := ${literal(c.field)}, d := ${literal(PADDED_TYPES.has(c.type))}, ` +
     `cell := (${c.cell || 'NULL'})::VARCHAR, message := ${c.message}) END`).join(', ');
+  const skip = padded ? `WHERE NOT (e.d AND EXISTS (SELECT 1 FROM ${padded} p WHERE p._row = found._row AND p.field = e.f))` : '';
   const caps = '[' + codes.map((c) => space[c]).join(', ') + ']';
   const rows = await sql.query(`
-      WITH hit AS (SELECT _row, unnest(list_filter([${hits}], lambda x: x IS NOT NULL)) AS e
-                   FROM ${source} s WHERE ${where})
+      WITH found AS (SELECT _row, unnest(list_filter([${hits}], lambda x: x IS NOT NULL)) AS e
+                     FROM ${source} s WHERE ${where}),
+           hit AS (SELECT * FROM found ${skip})
       SELECT _row, e.k AS k, e.t AS t, e.cell AS cell, e.message AS message, count(*) OVER (PARTITION BY e.t) AS n,
-             row_number() OVER (PARTITION BY e.t ORDER BY _row, e.k) AS i
-      FROM hit QUALIFY i <= ${caps}[e.t + 1] OR i = 1 ORDER BY _row, e.k`);
+             row_number() OVER (PARTITION BY e.t ORDER BY _row, e.f, e.k) AS i
+      FROM hit QUALIFY i <= ${caps}[e.t + 1] OR i = 1 ORDER BY _row, e.f, e.k`);
   const totals = new Map();
   const listed = new Map();
   for (const r of rows) {
@@ -255,10 +277,14 @@ async function addRowChecks(sql, pack, findings, source, checks) {
 }
 
 // Every check of the pack whose columns are in the file; `ret` must exist.
-async function runPack(sql, pack, present, findings, indicatorSet = null, requireComplete = false) {
+// A check runs when every column it `requires` is in the header; a row check also needs its own
+// field in the file or optional (a missing column is reported once, as missing-label).
+async function runPack(sql, pack, present, findings, { indicatorSet = null, requireComplete = false, padded = null } = {}) {
   await loadPack(sql, pack);
   const active = (c) => (c.requires || []).every((f) => present.has(f));
-  await addRowChecks(sql, pack, findings, 't', pack.row_checks.filter(active));
+  const optional = new Set(pack.fields.filter((f) => f.optional).map((f) => f.name));
+  const rowChecks = pack.row_checks.filter((c) => active(c) && (c.field === null || present.has(c.field) || optional.has(c.field)));
+  await addRowChecks(sql, pack, findings, 't', rowChecks, padded);
   for (const q of pack.queries) if (active(q)) await addQuery(sql, pack, findings, q.type, q.sql, q.note ?? null);
   if (indicatorSet) {
     await sql.query(`CREATE OR REPLACE TEMP TABLE chosen_set AS SELECT ${literal(indicatorSet)}::VARCHAR AS set_id`);
@@ -279,6 +305,30 @@ function dedupe(findings) {
   const shadowed = new Set(['constraint-error', 'missing-value', 'missing-numerator', 'missing-denominator', 'geography-columns']);
   findings.issues = findings.issues.filter((i) => !(shadowed.has(i.type) && missing.has(`${i.row}\u0000${i.field}`)) &&
     !(i.type === 'primary-key' && blank.has(i.row)));
+}
+
+// At most `limit` issues of a type listed, the first in (row, field) order; the rest counted.
+function cap(findings) {
+  const byType = new Map();
+  for (const i of findings.issues) {
+    if (!byType.has(i.type)) byType.set(i.type, []);
+    byType.get(i.type).push(i);
+  }
+  const kept = [];
+  for (const [type, list] of byType) {
+    let issues = list;
+    if (issues.length > findings.limit) {
+      const key = (i) => [i.row !== null && i.row !== undefined ? 1 : 0, i.row ?? 0, i.field ?? ''];
+      issues = issues.slice().sort((a, b) => {
+        const x = key(a), y = key(b);
+        return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+      });
+      countMore(findings, type, issues.length, findings.limit);
+      issues = issues.slice(0, findings.limit);
+    }
+    kept.push(...issues);
+  }
+  findings.issues = kept;
 }
 
 // --- the whole validation -----------------------------------------------------------------------
@@ -310,16 +360,17 @@ export async function validate(sql, pack, name, table, { indicatorSet = null, re
   const optional = new Set(pack.fields.filter((f) => f.optional).map((f) => f.name));
   const header = checkHeader(pack, table.labels, table.firstRow - 1);
   const present = new Set(header.columnOf.keys());
-  const findings = { issues: [...header.issues], more: {}, limit: pack.limit ?? LIMIT };
+  const findings = { issues: [...header.issues], more: {}, limit: LIMIT };
   const absent = new Set(fields.filter((f) => !present.has(f) && !optional.has(f)));
   const frame = await loadFrame(sql, pack, table, header.columnOf);
   findings.issues.push(...frame.issues);
   for (const [k, n] of Object.entries(frame.more)) findings.more[k] = (findings.more[k] || 0) + n;
-  await runPack(sql, pack, present, findings, indicatorSet, requireComplete);
+  await runPack(sql, pack, present, findings, { indicatorSet, requireComplete, padded: frame.padded ? 'padded' : null });
   const rows = frame.rows + frame.rejected;
   findings.issues = findings.issues.filter((i) => !absent.has(i.field) || i.type === 'missing-label');
   if (rows === 0) findings.issues.push(issue(pack, 'no-rows', 'no data rows after the header', { row: table.firstRow }));
   dedupe(findings);
+  cap(findings);
   const meta = { title: 'csc-outcomes validate', input: name, framework_version: pack.framework_version, engine: 'duckdb-wasm' };
   if (indicatorSet) meta.indicator_set = indicatorSet;
   if (table.notes.length) meta.read = table.notes.join('; ');

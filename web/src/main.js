@@ -9,6 +9,7 @@ import { InputError, readTable, validate } from './engine.js';
 import { reportDocument, reportHtml, reportRows } from './report.js';
 
 const $ = (id) => document.getElementById(id);
+const PROFILE = new URLSearchParams(location.search).has('profile'); // time each query, in the console
 const here = (path) => new URL(path, document.baseURI).href;
 const state = { db: null, packs: new Map(), names: new Map(), css: '', runs: 0, last: null };
 
@@ -83,7 +84,12 @@ async function readSheet(bytes, wanted) {
 
 function adapter(conn, db, files) {
   return {
-    query: async (text) => (await conn.query(text)).toArray().map((r) => r.toJSON()),
+    query: async (text) => {
+      const started = performance.now();
+      const rows = (await conn.query(text)).toArray().map((r) => r.toJSON());
+      if (PROFILE) console.info(`${Math.round(performance.now() - started)} ms: ${text.replace(/\s+/g, ' ').slice(0, 120)}`);
+      return rows;
+    },
     register: async (name, bytes) => {
       files.push(name);
       await db.registerFileBuffer(name, bytes);

@@ -48,7 +48,7 @@ const out = { requests, results: [], console: consoleErrors };
 try {
   const page = context.pages()[0] || await context.newPage();
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); else if (m.type() === 'info') out.info = [...(out.info || []), m.text()]; });
   // service and dedicated workers' requests are reported on the context; log them too
   const started = Date.now();
   await page.goto(url, { waitUntil: 'load' });
