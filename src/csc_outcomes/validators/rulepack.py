@@ -43,7 +43,7 @@ def compile_pack(catalogue: Catalogue, table_schema: dict[str, Any]) -> dict[str
         "fields": [{"name": f["name"], "optional": bool(f.get("x-optional"))} for f in table_schema["fields"]],
         "limit": 1000,
         "tables": tables,
-        "setup": [textwrap.dedent(sql).strip() for sql in rules.setup()],
+        "setup": [textwrap.dedent(sql).strip() for sql in rules.setup(tables)],
         "errors": {t.code: {"title": t.title, "description": t.description, "severity": t.severity.value,
                             "hint": t.hint, "tags": _tags(t)} for t in error_types()},
         "row_checks": [c.to_pack() for c in structure.row_checks(table_schema) + rules.row_rules()],

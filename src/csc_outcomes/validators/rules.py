@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from csc_outcomes.catalogue import Catalogue
-from csc_outcomes.catalogue.conventions import SYMBOLS_SQL, TIME_IDENTIFIER
+from csc_outcomes.catalogue.conventions import SYMBOLS, SYMBOLS_SQL, TIME_IDENTIFIER
 from csc_outcomes.validators import errors as E
 from csc_outcomes.validators.findings import Query, RowCheck
 
@@ -65,7 +65,19 @@ def reference_tables(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     }
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
 def _number(col: str) -> str:
+    """A cell as a number: NULL for a GSS symbol or text. No symbol reads as a number today, so the
+    cast alone says it (a million list lookups saved); the lookup returns if one ever does."""
+    if not any(_is_number(s) for s in SYMBOLS):
+        return f"TRY_CAST({col} AS DOUBLE)"
     return f"CASE WHEN list_contains({SYMBOLS_SQL}, {col}) THEN NULL ELSE TRY_CAST({col} AS DOUBLE) END"
 
 
@@ -87,10 +99,49 @@ REFERENCE_SETUP = [
 ]
 
 
-def setup() -> list[str]:
-    """SQL run once the reference tables and `ret` exist: macros, derived tables, view `t`."""
+def _membership(tables: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """For each long code list of the Table Schema (enum_<field>), the SQL saying a cell is in it.
+
+    Where the list is exactly the keys of a reference table `t` joins anyway (indicators, local
+    authorities, regions), that join answers it; otherwise the list is joined on its own. Either
+    way t has a column _in_<field>, and a row is probed once per table, not once per check."""
+    keys = {"i.id": {r[0] for r in tables["ind"]["rows"]}, "l.code": {r[0] for r in tables["la_codes"]["rows"]},
+            "rg.code": {r[0] for r in tables["reg"]["rows"]}}
+    columns, joins = [], []
+    for name, table in tables.items():
+        if not name.startswith("enum_"):
+            continue
+        field = name[len("enum_"):]
+        values = {r[0] for r in table["rows"]}
+        same = next((key for key, known in keys.items() if known == values), None)
+        if same is None:
+            joins.append(f'LEFT JOIN {name} e_{field} ON e_{field}.v = r."{field}"')
+            same = f"e_{field}.v"
+        columns.append(f"{same} IS NOT NULL AS _in_{field}")
+    return columns, joins
+
+
+def setup(tables: dict[str, dict[str, Any]]) -> list[str]:
+    """SQL run once the reference tables and `ret` exist: macros, derived tables, view `t`.
+
+    `t` joins each row to three small tables only (indicator, authority, region): what depends on
+    the indicator alone (its breakdown codes, whether they sum) is folded into `ind_x` as lists,
+    and an authority's region into `la_x`, so no row is probed twice for the same thing."""
     clip = ("CREATE OR REPLACE TEMP MACRO clip(x) AS CASE WHEN length(x) > 40 "
             "THEN left(x, 39) || '…' ELSE x END")
+    ind_x = """
+        CREATE OR REPLACE TEMP TABLE ind_x AS
+        SELECT i.*, coalesce(b.topics, []::VARCHAR[]) AS topics, coalesce(b.codes, []::VARCHAR[]) AS codes,
+               coalesce(b.sum_codes, []::VARCHAR[]) AS sum_codes
+        FROM ind i LEFT JOIN (
+            SELECT indicator_id, list(DISTINCT topic) AS topics, list(topic || chr(31) || code) AS codes,
+                   list(topic || chr(31) || code) FILTER (WHERE sums_to_total) AS sum_codes
+            FROM brk GROUP BY indicator_id) b ON b.indicator_id = i.id"""
+    la_x = """
+        CREATE OR REPLACE TEMP TABLE la_x AS
+        SELECT la.*, pr.label AS parent_label, pr.parent AS parent_parent FROM la LEFT JOIN reg pr ON pr.code = la.parent"""
+    members, joins = _membership(tables)
+    topic_code = "r.breakdown_topic || chr(31) || r.breakdown"
     view = f"""
         CREATE OR REPLACE TEMP VIEW t AS
         SELECT *,
@@ -99,27 +150,28 @@ def setup() -> list[str]:
                     WHEN _period_ok AND digits = 4 AND length(time_period) = 4
                          THEN _tp * 10000 + ref_month * 100 + ref_day END AS _ref_int
         FROM (
-        SELECT r.*, i.*,
+        SELECT r.*, i.* EXCLUDE (topics, codes, sum_codes),
                {_number('r.numerator')} AS _num, {_number('r.denominator')} AS _den, {_number('r.value')} AS _val,
                regexp_full_match(coalesce(r.time_period, ''), '[0-9]{{4}}([0-9]{{2}})?') AS _period_ok,
                TRY_CAST(r.time_period AS INTEGER) AS _tp,
-               la.code AS la_code, la.legacy AS la_legacy, la.label AS la_label, la.parent AS la_parent,
-               la.valid_from AS la_from, la.valid_to AS la_to, la.from_int AS la_from_int, la.to_int AS la_to_int,
-               la.others AS la_others,
-               pr.label AS la_parent_label, rg.label AS region_label, rg.parent AS region_parent,
-               pr.parent AS la_parent_parent, bt.topic IS NOT NULL AS _topic_ok, b.code IS NOT NULL AS _code_ok,
-               coalesce(b.sums_to_total, false) AS _sums
+               CASE WHEN r.geographic_level = 'Local authority' THEN l.code END AS la_code,
+               l.legacy AS la_legacy, l.label AS la_label, l.parent AS la_parent,
+               l.valid_from AS la_from, l.valid_to AS la_to, l.from_int AS la_from_int, l.to_int AS la_to_int,
+               l.others AS la_others, l.parent_label AS la_parent_label, l.parent_parent AS la_parent_parent,
+               rg.label AS region_label, rg.parent AS region_parent,
+               coalesce(list_contains(i.topics, r.breakdown_topic), false) AS _topic_ok,
+               coalesce(list_contains(i.codes, {topic_code}), false) AS _code_ok,
+               coalesce(list_contains(i.sum_codes, {topic_code}), false) AS _sums,
+               {", ".join(members) or "NULL AS _in_none"}
         FROM ret r
-        LEFT JOIN ind i ON r.indicator_id = i.id
-        LEFT JOIN la ON la.code = r.new_la_code AND r.geographic_level = 'Local authority'
-        LEFT JOIN reg pr ON pr.code = la.parent
+        LEFT JOIN ind_x i ON r.indicator_id = i.id
+        LEFT JOIN la_x l ON l.code = r.new_la_code
         LEFT JOIN reg rg ON rg.code = r.region_code
-        LEFT JOIN brk_topic bt ON bt.indicator_id = r.indicator_id AND bt.topic = r.breakdown_topic
-        LEFT JOIN brk b ON b.indicator_id = r.indicator_id AND b.topic = r.breakdown_topic AND b.code = r.breakdown
+        {" ".join(joins)}
         WHERE NOT r._blank)"""
     used = ("CREATE OR REPLACE TEMP TABLE ind_used AS SELECT indicator_id, min(_row) AS first_row, count(*) AS n "
             "FROM ret WHERE NOT _blank AND indicator_id IS NOT NULL GROUP BY indicator_id")
-    return [clip, *REFERENCE_SETUP, view, used]
+    return [clip, *REFERENCE_SETUP, ind_x, la_x, view, used]
 
 
 _GEOGRAPHY = {  # level -> (columns that must be filled, columns that must be blank)
@@ -224,14 +276,21 @@ def row_rules() -> list[RowCheck]:
 # first Total row of the same period, place and indicator (a repeated Total is a primary-key
 # error; it is not compared again). Key columns match when equal or both blank. One scan of `t`:
 # totals and parts are aggregated together, then the (small) aggregate is joined with itself.
-_BREAKDOWN_SUM = """
-    WITH g AS MATERIALIZED (
+_BREAKDOWN_SUM = f"""
+    WITH s AS (SELECT id, num_err, den_err, sum_codes FROM ind_x WHERE len(sum_codes) > 0),
+    r AS (
+        SELECT r._row, r.time_period, r.time_identifier, r.geographic_level, r.region_code, r.new_la_code,
+               r.indicator_id, r.breakdown_topic, s.num_err, s.den_err,
+               {_number('r.numerator')} AS _num, {_number('r.denominator')} AS _den
+        FROM ret r JOIN s ON s.id = r.indicator_id
+        WHERE NOT r._blank AND (r.breakdown_topic = 'Total'
+                                OR list_contains(s.sum_codes, r.breakdown_topic || chr(31) || r.breakdown))),
+    g AS MATERIALIZED (
         SELECT time_period, time_identifier, geographic_level, region_code, new_la_code, indicator_id,
                breakdown_topic, count(*) AS n, count(_num) AS n_num, sum(_num) AS s_num,
                count(_den) AS n_den, sum(_den) AS s_den, max(num_err) AS num_err, max(den_err) AS den_err,
-               min({'r': _row, 'num': _num, 'den': _den}) AS first
-        FROM t WHERE breakdown_topic = 'Total' OR _sums
-        GROUP BY ALL),
+               min({{'r': _row, 'num': _num, 'den': _den}}) AS first
+        FROM r GROUP BY ALL),
     codes AS (SELECT indicator_id, topic, count(*) AS n_codes FROM brk GROUP BY ALL),
     joined AS (
         SELECT tot.first.r AS _row, tot.first.num AS _num, tot.first.den AS _den, p.*
