@@ -24,16 +24,13 @@ open_31mar AS (
 header AS (
     SELECT CHILD, MAX(SEX) AS SEX, MAX(DOB) AS DOB FROM ssda903_header GROUP BY CHILD
 ),
-uasc AS (
-    SELECT DISTINCT u.CHILD FROM ssda903_uasc AS u CROSS JOIN p WHERE u.DUC IS NULL OR u.DUC > p.period_end
-),
 units AS (
     SELECT c.CHILD,
            CASE WHEN i.CHILD IS NOT NULL THEN 'invalid episode dates (DECOM missing or after DEC)'
                 WHEN o.CHILD IS NULL THEN 'not looked after on 31 March'
                 WHEN o.LS IN ('V3', 'V4') THEN 'short breaks only (LS V3/V4)'
            END AS exclusion,
-           h.SEX, h.DOB, u.CHILD AS uasc_child,
+           h.SEX, h.DOB,
            EXTRACT(YEAR FROM p.period_end) - EXTRACT(YEAR FROM h.DOB)
              - CASE WHEN EXTRACT(MONTH FROM h.DOB) * 100 + EXTRACT(DAY FROM h.DOB)
                          > EXTRACT(MONTH FROM p.period_end) * 100 + EXTRACT(DAY FROM p.period_end)
@@ -43,7 +40,6 @@ units AS (
     LEFT JOIN invalid AS i ON i.CHILD = c.CHILD
     LEFT JOIN open_31mar AS o ON o.CHILD = c.CHILD AND o.rn = 1
     LEFT JOIN header AS h ON h.CHILD = c.CHILD
-    LEFT JOIN uasc AS u ON u.CHILD = c.CHILD
 )
 SELECT CHILD AS unit_id,
        CASE WHEN exclusion IS NULL THEN CAST(1 AS DOUBLE) END AS numerator,
