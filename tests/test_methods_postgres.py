@@ -110,6 +110,7 @@ def _compare(duck, pg, method) -> tuple[list[tuple], list[tuple]]:
     return mine, theirs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", load_scenarios(PACK), ids=lambda s: s.id)
 def test_postgres_gives_duckdbs_units_on_every_scenario(postgres, scenario):
     duck = duckdb.connect()
@@ -150,6 +151,7 @@ def synthetic(postgres):
     return duck
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("indicator", sorted(i for i in METHODS if not i.startswith(("cin_", "cpp_"))))
 def test_postgres_gives_duckdbs_units_on_synthetic_ssda903(postgres, synthetic, indicator):
     postgres.execute("SET search_path TO synthetic")
