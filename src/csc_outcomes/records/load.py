@@ -50,6 +50,8 @@ KEYS = {
     "cin_childprotectionplans": ["CINdetailsID", "CPPstartDate"],
 }
 ONE_YEAR = ("ssda903_oc2", "ssda903_oc3")
+WITH_YEAR = ("ssda903_header", "ssda903_oc2", "ssda903_oc3")  # the methods' YEAR column (contract amendment 1)
+MEMORY_LIMIT = "1GB"  # national returns fit; DuckDB spills to a private temporary folder beyond it
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _merge(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[st
     selects, _ = _typed(spec)
     con.execute(f"""
         CREATE TEMP TABLE typed AS
-        SELECT {', '.join(selects)}, r._file, r._row, g._year
+        SELECT {', '.join(selects)}, {'g._year AS YEAR, ' if spec.name in WITH_YEAR else ''}r._file, r._row, g._year
         FROM {q('raw_' + spec.name)} r LEFT JOIN groups g USING (_group)""")
     source = "typed"
     if spec.name in ONE_YEAR:
@@ -171,7 +173,7 @@ def _merge(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[st
         n = con.execute(f"SELECT count(*) FROM typed WHERE _year IS NOT NULL AND _year != {year}").fetchone()[0]
         counts["other_year"][spec.name] = n
         source = f"(SELECT * FROM typed WHERE _year IS NULL OR _year = {year})"
-    content = ", ".join(q(c) for c in spec.names)
+    content = ", ".join(q(c) for c in spec.names + (["YEAR"] if spec.name in WITH_YEAR else []))
     key = KEYS.get(spec.name)
     if key:
         complete = " AND ".join(f"{q(k)} IS NOT NULL" for k in key)
