@@ -28,3 +28,10 @@ PARTS: tuple[Part, ...] = (
     Part("indicator_sets", "IndicatorSet", "sets/*.yaml"),
     Part("indicators", "Indicator", "definitions/*.yaml"),
 )
+
+# An indicator's method (its numerator and denominator as SQL over the record tables) lives
+# beside the YAML as methods/<indicator_id>.sql, so it can be read, diffed and run as SQL; the
+# loader attaches it to the indicator's `method` slot.
+METHODS_GLOB = "methods/*.sql"
+# Hand-written record sets that pin a method's rules, shipped as the conformance pack.
+CONFORMANCE_GLOB = "conformance/*/*.yaml"

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from csc_outcomes.catalogue.layout import PARTS, Part
+from csc_outcomes.catalogue.layout import METHODS_GLOB, PARTS, Part
 from csc_outcomes.catalogue import problems as P
 from csc_outcomes.report import Issue
 
@@ -116,4 +116,23 @@ def read_source(root: Path) -> Source:
                     source.problems.append(Issue(P.NOT_A_MAPPING, f"expected a mapping of {part.cls} fields", file=rel, field=f"{part.list_key}[{index}]"))
                     continue
                 source.records.append(Record(part, item, rel, index))
+    _attach_methods(root, source)
     return source
+
+
+def _attach_methods(root: Path, source: Source) -> None:
+    """methods/<id>.sql becomes the indicator's `method`; a method with no indicator is a problem."""
+    indicators = {r.data.get("id"): r for r in source.of("indicators")}
+    for path in sorted(root.glob(METHODS_GLOB)):
+        rel = path.relative_to(root).as_posix()
+        record = indicators.get(path.stem)
+        if record is None:
+            source.problems.append(Issue(P.DANGLING, f"a method for {path.stem!r}, which is not an indicator "
+                                         "of the catalogue (name the file after an indicator id)", file=rel))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            source.problems.append(Issue(P.YAML_ERROR, f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=rel))
+            continue
+        record.data["method"] = text.strip() + "\n"
