@@ -186,10 +186,15 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     else:
         chosen = sorted(methods)
 
+    import tempfile
+
     con = duckdb.connect()
+    spill = tempfile.TemporaryDirectory(prefix="csc-outcomes-spill-")  # never beside the user's files
+    con.execute(f"SET temp_directory = '{spill.name}'")
     con.execute(f"SET memory_limit = '{loader.MEMORY_LIMIT}'")
     try:
         con, loaded = loader.load(sources_given, year, con)
+        seconds_load = time.perf_counter() - started
         record_task = _record_task(con, loaded, geo)
         results: list[IndicatorResult] = []
         rows: list[dict[str, str]] = []
@@ -225,12 +230,14 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
             if n:
                 record_task.add(Issue(SUPPRESSED, f"{n} figure(s) shown as 'c' (counts from 1 to 5 and the "
                                                    "figures computed from them, with secondary suppression)"))
+        seconds_methods = time.perf_counter() - started - seconds_load
         fields = [f["name"] for f in release.table_schema["fields"]]
         _write_csv(output, fields, rows)
         if lineage is not None:
             _write_lineage(con, lineage, lineage_parts)
     finally:
         con.close()
+        spill.cleanup()
     tasks = [record_task]
     for res in results:
         t = Task(name=res.indicator_id, stats={"rows_written": res.rows, "units_in_scope": res.units,
@@ -252,7 +259,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
                                                           if i.severity is Severity.ERROR][:MAX_LISTED]))
     meta = {"title": "csc-outcomes compute", "framework_version": release.version, "year": year,
             "la": f"{geo['la_name']} ({geo['new_la_code']}, {geo['old_la_code']})", "output": str(output),
-            "suppressed": suppress}
+            "suppressed": suppress, "seconds_reading_records": round(seconds_load, 3),
+            "seconds_running_methods": round(seconds_methods, 3)}
     if lineage is not None:
         meta["lineage"] = str(lineage)
     report = Report(tasks, meta=meta, seconds=time.perf_counter() - started)

@@ -161,53 +161,54 @@ def _typed(spec: model.TableSpec) -> tuple[list[str], list[str]]:
     return selects, problems
 
 
-def _merge(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[str, int]]) -> None:
-    selects, _ = _typed(spec)
-    con.execute(f"""
-        CREATE TEMP TABLE typed AS
-        SELECT {', '.join(selects)}, {'g._year AS YEAR, ' if spec.name in WITH_YEAR else ''}r._file, r._row, g._year
-        FROM {q('raw_' + spec.name)} r LEFT JOIN groups g USING (_group)""")
-    source = "typed"
-    if spec.name in ONE_YEAR:
-        # OC2/OC3 are the return of one year; with no year known (no episodes given), all rows count
-        n = con.execute(f"SELECT count(*) FROM typed WHERE _year IS NOT NULL AND _year != {year}").fetchone()[0]
-        counts["other_year"][spec.name] = n
-        source = f"(SELECT * FROM typed WHERE _year IS NULL OR _year = {year})"
-    content = ", ".join(q(c) for c in spec.names + (["YEAR"] if spec.name in WITH_YEAR else []))
+def _stage(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[str, int]], rows_read: int) -> None:
+    """Type one table, record its problems, and merge its years, in a few whole-table statements."""
+    selects, problems = _typed(spec)
+    year_col = "g._year AS YEAR, " if spec.name in WITH_YEAR else ""
+    table = q(spec.name)
+    if rows_read == 0:
+        con.execute(f"CREATE TABLE {table} AS SELECT {', '.join(selects)}, {year_col}r._file, r._row, "
+                    f"CAST(NULL AS INTEGER) AS _year FROM {q('raw_' + spec.name)} r "
+                    f"LEFT JOIN groups g USING (_group) LIMIT 0")
+        for k in ("superseded", "duplicates", "other_year"):
+            counts[k][spec.name] = 0
+        counts["kept"][spec.name] = 0
+        return
+    # OC2/OC3 are the return of one year; with no year known (no episodes given), all rows count
+    in_year = f"(g._year IS NULL OR g._year = {year})" if spec.name in ONE_YEAR else "true"
     key = KEYS.get(spec.name)
     if key:
         complete = " AND ".join(f"{q(k)} IS NOT NULL" for k in key)
         # the most recent return holding the record wins; a record without its key is kept as it is
-        ranked = f"""
-            SELECT *, CASE WHEN {complete} THEN dense_rank() OVER (
-                          PARTITION BY {', '.join(q(k) for k in key)}, ({complete})
-                          ORDER BY _year DESC NULLS LAST, _file DESC) ELSE 1 END AS _rank
-            FROM {source}"""
-        con.execute(f"CREATE TEMP TABLE ranked AS {ranked}")
-        counts["superseded"][spec.name] = con.execute("SELECT count(*) FROM ranked WHERE _rank > 1").fetchone()[0]
-        source = "(SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1)"
+        rank = (f"CASE WHEN {complete} THEN dense_rank() OVER (PARTITION BY {', '.join(q(k) for k in key)}, "
+                f"({complete}), _in_year ORDER BY _year DESC NULLS LAST, _file DESC) ELSE 1 END")
     else:
-        counts["superseded"][spec.name] = 0
+        rank = "1"
+    flagged = " , ".join(f"'{col.name}' || chr(9) || ({expr})" for col, expr in zip(spec.columns, problems))
     con.execute(f"""
-        CREATE TABLE {q(spec.name)} AS
-        SELECT * FROM {source}
-        QUALIFY row_number() OVER (PARTITION BY {content} ORDER BY _year DESC NULLS LAST, _file, _row) = 1""")
-    kept = con.execute(f"SELECT count(*) FROM {q(spec.name)}").fetchone()[0]
-    before = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
-    counts["duplicates"][spec.name] = before - kept
-    counts["kept"][spec.name] = kept
-    con.execute("DROP TABLE IF EXISTS ranked; DROP TABLE typed")
-
-
-def _problems(con: Any, spec: model.TableSpec, rows: list[tuple]) -> None:
-    _, problems = _typed(spec)
-    unions = " UNION ALL ".join(
-        f"SELECT _file, _row, '{col.name}' AS field, {expr} AS p FROM {q('raw_' + spec.name)} r"
-        for col, expr in zip(spec.columns, problems))
+        CREATE TEMP TABLE staged AS
+        SELECT *, {rank} AS _rank FROM (
+            SELECT {', '.join(selects)}, {year_col}r._file, r._row, g._year, {in_year} AS _in_year,
+                   list_filter([{flagged}], lambda x: x IS NOT NULL) AS _p
+            FROM {q('raw_' + spec.name)} r LEFT JOIN groups g USING (_group))""")
     con.execute(f"""
         INSERT INTO problems
-        SELECT '{spec.name}', _file, _row, field, split_part(p, ': ', 1), substr(p, strpos(p, ': ') + 2)
-        FROM ({unions}) WHERE p IS NOT NULL""")
+        SELECT '{spec.name}', _file, _row, split_part(p, chr(9), 1),
+               split_part(split_part(p, chr(9), 2), ': ', 1), substr(p, strpos(p, ': ') + 2)
+        FROM (SELECT _file, _row, unnest(_p) AS p FROM staged WHERE len(_p) > 0)""")
+    content = ", ".join(q(c) for c in spec.names + (["YEAR"] if spec.name in WITH_YEAR else []))
+    con.execute(f"""
+        CREATE TABLE {table} AS
+        SELECT * EXCLUDE (_in_year, _p, _rank) FROM staged WHERE _in_year AND _rank = 1
+        QUALIFY row_number() OVER (PARTITION BY {content} ORDER BY _year DESC NULLS LAST, _file, _row) = 1""")
+    other, superseded = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT _in_year), count(*) FILTER (WHERE _in_year AND _rank > 1) FROM staged").fetchone()
+    kept = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    counts["other_year"][spec.name] = other
+    counts["superseded"][spec.name] = superseded
+    counts["duplicates"][spec.name] = rows_read - other - superseded - kept
+    counts["kept"][spec.name] = kept
+    con.execute("DROP TABLE staged")
 
 
 def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[Any, Loaded]:
@@ -235,8 +236,7 @@ def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[
     read: dict[str, int] = {}
     for spec in model.tables().values():
         read[spec.name] = con.execute(f"SELECT count(*) FROM {q('raw_' + spec.name)}").fetchone()[0]
-        _problems(con, spec, [])
-        _merge(con, spec, year, counts)
+        _stage(con, spec, year, counts, read[spec.name])
     con.execute(f"""
         CREATE TABLE params AS SELECT make_date({year - 1}, 4, 1) AS period_start,
                                       make_date({year}, 3, 31) AS period_end, {year} AS year""")
