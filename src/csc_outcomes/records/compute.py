@@ -53,6 +53,8 @@ RECORD_ERROR = {
 }
 UNREAD = error_type("record-element-not-read", "XML element not part of the record model", Severity.INFO,
                     "Nothing in the standard's methods uses it; it is listed so that nothing is dropped silently.")
+FILE_SKIPPED = error_type("file-not-read", "File in a given folder is not a record file", Severity.INFO,
+                          "Only SSDA903 CSV tables and SSDA903 or CIN census XML are read; other files are listed.")
 NOT_FOR_YEAR = error_type("record-other-year", "Records of another year's return", Severity.INFO,
                           "OC2 and OC3 are the return of one year; rows of other years' returns are read, not used.")
 EXCLUDED = error_type("units-excluded", "Units left out of an indicator", Severity.INFO,
@@ -433,7 +435,7 @@ def _record_task(con: Any, loaded: Loaded, geo: dict[str, str]) -> Task:
         if n:
             task.add(Issue(NOT_FOR_YEAR, f"{t}: {n:,} row(s) from other years' returns not used"))
     for path in loaded.skipped:
-        task.add(Issue(UNREAD, f"{path.name}: not a record file, not read", file=str(path)))
+        task.add(Issue(FILE_SKIPPED, "not a record file (neither .csv nor .xml), not read", file=str(path)))
     leas = [r[0] for r in con.execute("SELECT DISTINCT LEA FROM cin_header WHERE LEA IS NOT NULL").fetchall()]
     for lea in leas:
         if lea != geo["old_la_code"]:
