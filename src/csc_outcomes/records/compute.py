@@ -195,7 +195,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     con.execute(f"SET temp_directory = '{spill.name}'")
     con.execute(f"SET memory_limit = '{loader.MEMORY_LIMIT}'")
     try:
-        con, loaded = loader.load(sources_given, year, con)
+        needed = set().union(*(_tables_of(methods[i].sql) for i in chosen)) if chosen else set()
+        con, loaded = loader.load(sources_given, year, con, tables={t.lower() for t in needed})
         seconds_load = time.perf_counter() - started
         record_task = _record_task(con, loaded, geo)
         results: list[IndicatorResult] = []
@@ -414,7 +415,8 @@ def _record_task(con: Any, loaded: Loaded, geo: dict[str, str]) -> Task:
              "tables": {t: {"read": loaded.read[t], "used": loaded.kept[t],
                             "superseded_by_a_later_return": loaded.superseded.get(t, 0),
                             "identical_rows": loaded.duplicates.get(t, 0),
-                            "other_years_return": loaded.other_year.get(t, 0)}
+                            "other_years_return": loaded.other_year.get(t, 0),
+                            "not_needed": loaded.not_needed.get(t, 0)}
                         for t in loaded.read if loaded.read[t]}}
     task = Task(name="records", stats=stats)
     listed = con.execute(f"""

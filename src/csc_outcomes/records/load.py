@@ -68,6 +68,7 @@ class Loaded:
     years: dict[str, int | None]         # reporting year of each return (group)
     unread_elements: dict[str, int] = field(default_factory=dict)
     problem_count: int = 0
+    not_needed: dict[str, int] = field(default_factory=dict)  # rows of tables no method asked for: counted only
 
 
 def _sql_str(value: str) -> str:
@@ -96,6 +97,11 @@ def _load_csv(con: Any, rf: sources.RecordFile, problems: list[tuple]) -> None:
         problems.append((spec.name, str(rf.path), int(line), None, "row-unreadable",
                          f"line {line} could not be split into the header's {len(header)} cells; "
                          f"it is not loaded ({str(message).splitlines()[0][:80]})"))
+
+
+def _count_csv(con: Any, rf: sources.RecordFile) -> int:
+    return con.execute(f"SELECT count(*) FROM read_csv({_sql_str(str(rf.path))}, all_varchar = true, header = true, "
+                       "ignore_errors = true)").fetchone()[0]
 
 
 def _load_xml(con: Any, files: list[sources.RecordFile], unread: Counter) -> None:
@@ -211,8 +217,13 @@ def _stage(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[st
     con.execute("DROP TABLE staged")
 
 
-def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[Any, Loaded]:
-    """Read every record file under `sources_given` into `con` (a new DuckDB connection if None)."""
+def load(sources_given: list[Path], year: int, con: Any | None = None,
+         tables: set[str] | None = None) -> tuple[Any, Loaded]:
+    """Read every record file under `sources_given` into `con` (a new DuckDB connection if None).
+
+    `tables` limits the typed, merged tables to those named (what the methods to be run read):
+    the rows of every other table are counted, not typed or checked, and its table is empty.
+    """
     import duckdb
 
     files, skipped = sources.find(sources_given)
@@ -222,9 +233,14 @@ def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[
     con.execute("CREATE TEMP TABLE problems (table_name VARCHAR, file VARCHAR, row BIGINT, field VARCHAR, "
                 "kind VARCHAR, message VARCHAR)")
     early: list[tuple] = []
+    wanted = None if tables is None else set(tables) | {"ssda903_episodes", "cin_header"}  # the years come from these
+    not_needed: dict[str, int] = {}
     for rf in files:
         if rf.kind == "ssda903-csv":
-            _load_csv(con, rf, early)
+            if wanted is None or rf.table in wanted:
+                _load_csv(con, rf, early)
+            else:
+                not_needed[rf.table] = not_needed.get(rf.table, 0) + _count_csv(con, rf)
     unread: Counter = Counter()
     xml = [rf for rf in files if rf.kind != "ssda903-csv"]
     if xml:
@@ -236,6 +252,11 @@ def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[
     read: dict[str, int] = {}
     for spec in model.tables().values():
         read[spec.name] = con.execute(f"SELECT count(*) FROM {q('raw_' + spec.name)}").fetchone()[0]
+        if wanted is not None and spec.name not in wanted:
+            not_needed[spec.name] = not_needed.get(spec.name, 0) + read[spec.name]
+            read[spec.name] = not_needed[spec.name]
+            _stage(con, spec, year, counts, 0)
+            continue
         _stage(con, spec, year, counts, read[spec.name])
     con.execute(f"""
         CREATE TABLE params AS SELECT make_date({year - 1}, 4, 1) AS period_start,
@@ -245,4 +266,4 @@ def load(sources_given: list[Path], year: int, con: Any | None = None) -> tuple[
     for spec in model.tables().values():
         con.execute(f"DROP TABLE {q('raw_' + spec.name)}")
     return con, Loaded(files, skipped, read, counts["kept"], counts["superseded"], counts["duplicates"],
-                       counts["other_year"], years, dict(unread), n_problems)
+                       counts["other_year"], years, dict(unread), n_problems, not_needed)

@@ -17,12 +17,12 @@ def render_text(outcome) -> str:
              f"(framework {meta['framework_version']})"]
     records = report.tasks[0]
     lines.append(f"records: {records.stats['files']} file(s)")
-    lines.append(f"  {'table':<28}{'read':>9}{'used':>9}{'superseded':>12}{'identical':>11}{'other year':>12}")
+    lines.append(f"  {'table':<28}{'read':>9}{'used':>9}{'superseded':>12}{'identical':>11}{'other year':>12}{'not needed':>12}")
     for table, s in records.stats["tables"].items():
         lines.append(f"  {table:<28}{s['read']:>9,}{s['used']:>9,}{s['superseded_by_a_later_return']:>12,}"
-                     f"{s['identical_rows']:>11,}{s['other_years_return']:>12,}")
-    lines.append("  (superseded: an older return's version of a record a later return also holds; "
-                 "identical: the same row given twice)")
+                     f"{s['identical_rows']:>11,}{s['other_years_return']:>12,}{s['not_needed']:>12,}")
+    lines.append("  (superseded: an older return's version of a record a later return also holds; identical: the")
+    lines.append("   same row given twice; not needed: no method computed reads the table, its rows are counted only)")
     groups = defaultdict(list)
     for issue in records.issues:
         groups[issue.code].append(issue)
