@@ -14,9 +14,9 @@ Usage: python bench/compute.py [--copies 73] [--years 3] [--cin-copies 300] [--k
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -72,23 +72,28 @@ def build_cin(path: Path, copies: int) -> int:
 
 
 def run(sources: list[Path], out: Path, year: int, label: str) -> dict:
+    """One compute in a child process; its own wall time, CPU time (all threads) and peak memory."""
+    import os
+
     exe = str(Path(sys.executable).with_name("csc-outcomes"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stdout = out.with_suffix(".json")
     start = time.perf_counter()
-    done = subprocess.run([exe, "compute", *map(str, sources), "--la", "370", "--year", str(year),
-                           "--output", str(out), "--format", "json"], capture_output=True, text=True)
+    with stdout.open("w") as fh:
+        child = subprocess.Popen([exe, "compute", *map(str, sources), "--la", "370", "--year", str(year),
+                                  "--output", str(out), "--format", "json"], stdout=fh, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if done.returncode not in (0, 1):
-        print(done.stderr[-2000:])
-        raise SystemExit(f"{label}: compute failed with exit code {done.returncode}")
-    report = json.loads(done.stdout)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{label}: compute failed with exit code {code}: {child.stderr.read().decode()[-2000:]}")
+    report = json.loads(stdout.read_text())
     meta = report["meta"]
     tables = report["tasks"][0]["stats"]["tables"]
     computed = [t["name"] for t in report["tasks"][1:] if t["stats"].get("rows_written")]
-    print(f"{label}: {seconds:.1f} s wall (reading records {meta['seconds_reading_records']:.1f} s, "
-          f"{len(computed)} methods {meta['seconds_running_methods']:.1f} s, the rest is start-up, writing and "
-          f"validating the return), peak {peak:.0f} MiB{' (max over runs so far)' if before else ''}, exit {done.returncode}")
+    print(f"{label}: {seconds:.1f} s wall, {usage.ru_utime + usage.ru_stime:.1f} s CPU (all threads), "
+          f"peak {usage.ru_maxrss / 1024:.0f} MiB, exit {code}")
+    print(f"    reading records {meta['seconds_reading_records']:.1f} s wall, {len(computed)} methods "
+          f"{meta['seconds_running_methods']:.1f} s wall; the rest: start-up, writing and validating the return")
     for t in ("ssda903_header", "ssda903_episodes", "ssda903_reviews", "cin_childidentifiers", "cin_cindetails"):
         if t in tables:
             print(f"    {t}: {tables[t]['read']:,} read, {tables[t]['used']:,} used")
@@ -101,15 +106,18 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--cin-copies", type=int, default=300, help="copies of the CIN census (300: ~100k children)")
     parser.add_argument("--keep", type=Path, help="build the records here and keep them")
+    parser.add_argument("--reuse", type=Path, help="a folder --keep built earlier: skip building")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
+        folder = args.reuse or args.keep or Path(tmp)
         started = time.perf_counter()
-        build_903(folder / "ssda903", args.copies, args.years)
-        n_cin = build_cin(folder / "cin.xml", args.cin_copies)
-        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-        print(f"built {args.years} years x {args.copies} copies of the SSDA903 return and {n_cin:,} CIN children "
-              f"({size:.0f} MB) in {time.perf_counter() - started:.0f} s")
+        if not args.reuse:
+            build_903(folder / "ssda903", args.copies, args.years)
+            n_cin = build_cin(folder / "cin.xml", args.cin_copies)
+            size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+            print(f"built {args.years} years x {args.copies} copies of the SSDA903 return and {n_cin:,} CIN "
+                  f"children ({size:.0f} MB) in {time.perf_counter() - started:.0f} s")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
         year = 2018 + args.years - 1
         run([folder / "ssda903" / f"{year}"], Path(tmp) / "one.csv", year, f"SSDA903, one year ({year})")
         run([folder / "ssda903"], Path(tmp) / "all.csv", year, f"SSDA903, {args.years} years given, year {year}")
