@@ -119,11 +119,11 @@ def main() -> None:
                   f"children ({size:.0f} MB) in {time.perf_counter() - started:.0f} s")
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
         year = 2018 + args.years - 1
-        run([folder / "ssda903" / f"{year}"], Path(tmp) / "one.csv", year, f"SSDA903, one year ({year})")
-        run([folder / "ssda903"], Path(tmp) / "all.csv", year, f"SSDA903, {args.years} years given, year {year}")
-        run([folder / "ssda903", folder / "cin.xml"], Path(tmp) / "both.csv", year,
-            f"SSDA903 {args.years} years + CIN census, year {year}")
-
+        # the target: every method, one year of the whole country (SSDA903 and CIN census)
+        run([folder / "ssda903" / f"{year}", folder / "cin.xml"], Path(tmp) / "one.csv", year,
+            f"every method, one year ({year}): SSDA903 + CIN census")
+        run([folder / "ssda903", folder / "cin.xml"], Path(tmp) / "all.csv", year,
+            f"every method, year {year} with {args.years} years of SSDA903 given + CIN census")
 
 if __name__ == "__main__":
     main()

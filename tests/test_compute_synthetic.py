@@ -202,6 +202,7 @@ def test_cin_census_computes_with_independently_counted_figures(tmp_path):
     assert any(i.code == "records-other-authority" for i in outcome.report.issues)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source,year", [
     ("d2i-cin-fake/CIN_Census_2021.xml", 2021), ("d2i-cin-fake/CIN_Census_2024.xml", 2024),
     ("d2i-cin-fake/CIN_Census_2026.xml", 2024), ("d2i-903-fake", 2018), ("cs-demand-model", 2018),
