@@ -67,14 +67,18 @@ def _iterparse(path: Path, tags: frozenset[str]):
 
     try:
         context = iterparse(str(path), events=("start", "end"), forbid_dtd=True)
-        root = None
+        stack: list[Any] = []
         for event, el in context:
-            if root is None:
-                root = el
-            if event == "end" and el.tag in tags:
+            if event == "start":
+                stack.append(el)
+                continue
+            stack.pop()
+            if el.tag in tags:
                 yield el
+                # drop the finished element from its parent, so a national file never accumulates
+                if stack:
+                    stack[-1].remove(el)
                 el.clear()
-                root.clear()
     except ParseError as exc:
         line, col = getattr(exc, "position", (None, None))
         raise InputError(f"{path}: not well-formed XML at line {line}, column {col}: {exc}") from exc
