@@ -8,6 +8,7 @@ import sys
 import typer
 
 from csc_outcomes.cli import check as check_cmd
+from csc_outcomes.cli import compute as compute_cmd
 from csc_outcomes.cli import diff as diff_cmd
 from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command("check")(check_cmd.check)
 app.command("validate")(validate_cmd.validate)
 app.command("harmonise")(harmonise_cmd.harmonise)
+app.command("compute")(compute_cmd.compute)
 app.command("diff")(diff_cmd.diff)
 app.add_typer(indicators_cmd.app, name="indicators")
 app.add_typer(mappings_cmd.app, name="mappings")
