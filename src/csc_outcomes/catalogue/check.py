@@ -14,8 +14,7 @@ from csc_outcomes.resources import schema_path
 
 def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | None = None) -> Report:
     """Mapping specs against the model and the catalogue (the indicators they target must exist)."""
-    import yaml
-
+    from csc_outcomes import safe_yaml
     from csc_outcomes.catalogue import problems as P
     from csc_outcomes.catalogue.schema_check import class_schema
     from csc_outcomes.catalogue.source import read_source
@@ -32,9 +31,9 @@ def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | N
         for file in sorted(path.rglob("*.yaml")) if path.is_dir() else [path]:
             files += 1
             try:
-                spec = yaml.safe_load(file.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-                task.add(Issue(P.YAML_ERROR, f"cannot read: {str(exc).splitlines()[0]}", file=str(file)))
+                spec = safe_yaml.load(file, "mapping spec")
+            except safe_yaml.YamlError as exc:
+                task.add(Issue(P.YAML_ERROR, f"cannot read: {exc}", file=str(file)))
                 continue
             for problem in spec_problems(spec, schema, indicators, version):
                 where, _, message = problem.partition(": ")

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from csc_outcomes.cli.options import OutputOption, emit
+from pathlib import Path
+
+from csc_outcomes.cli.options import OutputOption, emit, refuse_overwrite
 
 
 class DiffFormat(str, Enum):
@@ -28,6 +30,7 @@ def diff(
     """
     from csc_outcomes.catalogue.diff import compare, render_markdown, render_text, resolve
 
+    refuse_overwrite([Path(old), Path(new)], [("--output", output)])
     result = compare(resolve(old), resolve(new))
     if format is DiffFormat.json:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)

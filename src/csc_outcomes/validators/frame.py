@@ -55,7 +55,8 @@ def _reparse_rows(con: Any, table: Table, width: int) -> int:
     """
     lines = [r[0] for r in con.execute(
         "SELECT csv_line FROM rej_line WHERE kind IN ('short', 'long') ORDER BY line").fetchall()]
-    cells = [(row + [""] * (width - len(row)))[:width] for row in csv.reader(lines)]
+    # a reject's text can start with the line end before it (after a CRLF blank line)
+    cells = [(row + [""] * (width - len(row)))[:width] for row in csv.reader(line.lstrip("\r\n") for line in lines)]
     with tempfile.TemporaryDirectory(prefix="csc-outcomes-") as tmp:  # never beside the user's file
         padded = Path(tmp) / "reparsed.csv"
         with open(padded, "w", encoding="utf-8", newline="") as f:
