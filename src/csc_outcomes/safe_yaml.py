@@ -32,6 +32,11 @@ class YamlError(ValueError):
     """The YAML could not be read; `str()` says what and where (without the file name)."""
 
 
+class YamlRefused(YamlError):
+    """Not even parsed: a folder, a device, too large, too deep or an alias bomb. Commands that
+    report YAML syntax errors as findings (check) still stop on these with exit 2."""
+
+
 def read_text(path: Path, what: str = "file") -> str:
     """The text of a regular file of at most MAX_BYTES, as UTF-8; YamlError otherwise."""
     path = Path(path)
@@ -42,18 +47,18 @@ def read_text(path: Path, what: str = "file") -> str:
     except OSError as exc:
         raise YamlError(f"the {what} cannot be read ({exc.strerror or exc})") from exc
     if stat.S_ISDIR(info.st_mode):
-        raise YamlError(f"the {what} is a folder, not a YAML file")
+        raise YamlRefused(f"the {what} is a folder, not a YAML file")
     if not stat.S_ISREG(info.st_mode):
-        raise YamlError(f"the {what} is not a regular file (a device, pipe or socket); give a YAML file")
+        raise YamlRefused(f"the {what} is not a regular file (a device, pipe or socket); give a YAML file")
     if info.st_size > MAX_BYTES:
-        raise YamlError(f"the {what} is {info.st_size:,} bytes; YAML files here are at most {MAX_BYTES:,}")
+        raise YamlRefused(f"the {what} is {info.st_size:,} bytes; YAML files here are at most {MAX_BYTES:,}")
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise YamlError(f"the {what} cannot be read ({exc.strerror or exc})") from exc
     if len(data) > MAX_BYTES:
-        raise YamlError(f"the {what} is over {MAX_BYTES:,} bytes; YAML files here are at most that")
+        raise YamlRefused(f"the {what} is over {MAX_BYTES:,} bytes; YAML files here are at most that")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,11 +79,11 @@ def _measure(root: yaml.Node) -> None:
         node, depth = stack.pop()
         nodes += 1
         if nodes > MAX_NODES:
-            raise YamlError(f"it expands to over {MAX_NODES:,} values (anchors and aliases that repeat "
+            raise YamlRefused(f"it expands to over {MAX_NODES:,} values (anchors and aliases that repeat "
                             "each other); write the values out or remove the aliases")
         if depth > MAX_DEPTH:
             mark = node.start_mark
-            raise YamlError(f"it is nested over {MAX_DEPTH} levels deep (line {mark.line + 1}); "
+            raise YamlRefused(f"it is nested over {MAX_DEPTH} levels deep (line {mark.line + 1}); "
                             "no file of the standard needs that")
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
@@ -101,6 +106,8 @@ def loads(text: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "maximum nesting depth" in str(exc):
+            raise YamlRefused(f"it is nested too deeply to read{where} (over {MAX_DEPTH} levels)") from exc
         if "expected a single document" in str(exc):
             problem = "it holds more than one document (a second '---'); keep one per file"
         raise YamlError(f"not valid YAML{where}: {problem}") from exc
@@ -109,7 +116,7 @@ def loads(text: str) -> Any:
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date 2024-13-45 matches the date pattern
         raise YamlError(f"a value cannot be read: {str(exc)[:80]}") from exc
     except RecursionError as exc:
-        raise YamlError(f"it is nested too deeply to read (over {MAX_DEPTH} levels)") from exc
+        raise YamlRefused(f"it is nested too deeply to read (over {MAX_DEPTH} levels)") from exc
     finally:
         loader.dispose()
 

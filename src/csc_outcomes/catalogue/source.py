@@ -61,6 +61,10 @@ def _plain(value: Any) -> Any:
 def _load_yaml(path: Path, rel: str, problems: list[Issue]) -> Any:
     try:
         return _plain(safe_yaml.load(path))
+    except safe_yaml.YamlRefused as exc:
+        from csc_outcomes.catalogue.model import CatalogueReadError
+
+        raise CatalogueReadError(f"{rel}: {exc}") from exc
     except safe_yaml.YamlError as exc:
         problems.append(Issue(P.YAML_ERROR, str(exc), file=rel))
         return None

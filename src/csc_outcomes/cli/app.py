@@ -64,8 +64,10 @@ def _fail(message: str, code: int = 2) -> None:
         quiet_stdout()
     if "standard output" in message:
         quiet_stdout()
-    try:
-        typer.echo(f"error: {message}", err=True)
+    from csc_outcomes.report.model import clip_quotes
+
+    try:  # a message may quote the input (a label, a value): quotes are clipped as in reports
+        typer.echo(f"error: {clip_quotes(message, tokens=False)}", err=True)
     except OSError:
         pass
     sys.exit(code)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHUNK = 1 << 24  # 16 MiB
+SLICE = 1 << 20  # 1 MiB
+MAX_LINE_DEFAULT = 2_000_000  # DuckDB's read_csv max_line_size: a longer line is skipped silently
 _BLANK_LINE = re.compile(rb"(?<=\n)(\r?\n)")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _EXCEL_FORMATS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -40,6 +42,13 @@ class Table:
     notes: list[str] = field(default_factory=list)
     bytes: int = 0
     lines: int | None = None  # physical lines of `path`, when known
+    longest_line: int = 0  # bytes of the longest line when over SLICE (1 MiB), else 0 or less
+
+    def max_line_size(self) -> int | None:
+        """DuckDB's max_line_size for this file, when its default is too small: DuckDB skips a
+        longer line without a word, so the limit is raised above the longest line (its cells are
+        then read and reported, not lost). None keeps DuckDB's default and its memory use."""
+        return self.longest_line + (1 << 20) if self.longest_line >= MAX_LINE_DEFAULT // 2 else None
     _tmp: tempfile.TemporaryDirectory | None = None
 
     def keep_blank_lines(self) -> bool:
@@ -132,8 +141,23 @@ def _fix_blank_lines(src: Path, dst: Path, width: int) -> None:
     dst.write_bytes(b"".join(parts))
 
 
-def _scan(path: Path) -> tuple[str, int]:
-    """One pass over the bytes: the encoding to read the file as, and its number of lines.
+def _runs(chunk: bytes, run: int, longest: int) -> tuple[int, int]:
+    """Track the longest line, measured exactly only when it spans one of the 1 MiB slices of the
+    chunk (a shorter line is of no interest): two C searches per slice, no copy."""
+    for start in range(0, len(chunk), SLICE):
+        end = min(start + SLICE, len(chunk))
+        first = chunk.find(b"\n", start, end)
+        if first < 0:
+            run += end - start
+        else:
+            longest = max(longest, run + first - start)
+            run = end - chunk.rfind(b"\n", start, end) - 1
+    return run, longest
+
+
+def _scan(path: Path) -> tuple[str, int, int]:
+    """One pass over the bytes: the encoding to read the file as, its number of lines, and the
+    length of its longest line when that is over CHUNK bytes (0 otherwise).
 
     utf-8, or utf-16 when the file has a UTF-16 byte-order mark; anything else that is not UTF-8
     is refused with the reason. ASCII chunks (most returns) skip decoding; isascii, the codec and
@@ -142,9 +166,9 @@ def _scan(path: Path) -> tuple[str, int]:
     with open(path, "rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", _count_lines(path)
+        return "utf-16", *_count_lines(path)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = lines = 0
+    offset = lines = run = longest = 0
     last = b""
     pending = False  # the decoder holds part of a character from the previous chunk
     with open(path, "rb") as f:
@@ -156,22 +180,25 @@ def _scan(path: Path) -> tuple[str, int]:
                     raise _encoding_problem(path, exc, offset) from exc
                 pending = decoder.getstate()[0] != b""
             lines += chunk.count(b"\n")
+            run, longest = _runs(chunk, run, longest)
             last = chunk[-1:]
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _encoding_problem(path, exc, offset - 1) from exc
-    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0)
+    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
 
 
-def _count_lines(path: Path) -> int:
-    lines, last = 0, b""
+def _count_lines(path: Path) -> tuple[int, int]:
+    """Lines, and the longest line when it is over CHUNK bytes (0 otherwise)."""
+    lines, last, run, longest = 0, b"", 0, 0
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             lines += chunk.count(b"\n")
+            run, longest = _runs(chunk, run, longest)
             last = chunk[-1:]
-    return lines + (1 if last not in (b"\n", b"") else 0)
+    return lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
 
 
 def _has_blank_line(path: Path) -> bool:
@@ -235,7 +262,7 @@ def _lone_cr_to_lf(src: Path, dst: Path) -> None:
 
 
 def _read_csv(path: Path, encoding: str | None) -> Table:
-    codec, lines = (encoding, None) if encoding else _scan(path)
+    codec, lines, longest = (encoding, None, 0) if encoding else _scan(path)
     _text_codec(codec)
     tmp: tempfile.TemporaryDirectory | None = None
     readable = path
@@ -253,8 +280,9 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
         notes.append("a carriage return without a line feed read as a line end")
     labels = _header(readable)
     if lines is None or readable != path:
-        lines = _scan(readable)[1]
-    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp)
+        _, lines, longest = _scan(readable)
+    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp,
+                 longest_line=longest)
 
 
 def _cell(value: object) -> str:
@@ -462,5 +490,6 @@ def _read_csv_with_header_row(path: Path, encoding: str | None, header_row: int)
         shutil.copyfileobj(fin, fout, CHUNK)
     table._tmp = None
     labels = _header(out)
+    lines, longest = _count_lines(out)
     return Table(out, labels, path, first_row=header_row + 1, notes=table.notes + [f"header on line {header_row}"],
-                 bytes=table.bytes, lines=_count_lines(out), _tmp=tmp)
+                 bytes=table.bytes, lines=lines, _tmp=tmp, longest_line=longest)
