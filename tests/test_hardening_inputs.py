@@ -219,3 +219,32 @@ def test_stdout_on_a_full_disk_is_a_message():
                              stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     assert out.returncode == 2
     assert "No space left" in out.stderr and "Traceback" not in out.stderr and "Exception ignored" not in out.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "harmonise"])
+def test_a_header_of_10000_columns_is_refused_quickly(work: Path, command: str):
+    wide = work / "wide.csv"
+    with open(wide, "w", encoding="utf-8") as f:
+        f.write(",".join(f"c{i}" for i in range(10_000)) + "\n")
+        for _ in range(10):
+            f.write(",".join(["2025", "805"] + ["1"] * 9_998) + "\n")
+    assert wide.stat().st_size > 200_000
+    args = ["validate", "wide.csv"] if command == "validate" else ["harmonise", "wide.csv", "-m", "spec.yaml", "-o", "o.csv"]
+    started = time.perf_counter()
+    out = run_main(*args)
+    assert out.returncode == 2 and "10,000 columns" in out.stderr
+    assert time.perf_counter() - started < 20
+
+
+def test_a_return_followed_by_200000_blank_lines_is_reported_quickly(work: Path):
+    with open(work / "r.csv", "a", encoding="utf-8") as f:
+        f.write("\n" * 200_000)
+    started = time.perf_counter()
+    out = run_main("validate", "r.csv", "--format", "json")
+    assert out.returncode == 1
+    import json
+
+    report = json.loads(out.stdout)
+    assert report["tasks"][0]["stats"]["rows"] == 1222 + 200_000  # every line is a row, reported
+    assert len(out.stdout) < 2_000_000  # the listing is capped, not 200,000 entries
+    assert time.perf_counter() - started < 60

@@ -21,6 +21,7 @@ from pathlib import Path
 
 CHUNK = 1 << 24  # 16 MiB
 SLICE = 1 << 20  # 1 MiB
+MAX_COLUMNS = 2_000
 MAX_LINE_DEFAULT = 2_000_000  # DuckDB's read_csv max_line_size: a longer line is skipped silently
 _BLANK_LINE = re.compile(rb"(?<=\n)(\r?\n)")
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -460,9 +461,24 @@ def _literal(table: Table) -> Table:
     return table
 
 
+def _bounded_width(table: Table) -> Table:
+    """Refuse a header wider than MAX_COLUMNS: DuckDB keeps buffers per column, so a 200 kB file
+    of 10,000 columns takes over a gigabyte; no return or published file is near this width."""
+    if len(table.labels) > MAX_COLUMNS:
+        table.close()
+        raise InputError(f"{table.source.name} has {len(table.labels):,} columns in its header; at most "
+                         f"{MAX_COLUMNS:,} are read. Is it saved with another delimiter than a comma, or is the "
+                         "header on another row (--header-row)?")
+    return table
+
+
 def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str | None = None,
                header_rows: int = 1) -> Table:
-    path = Path(path)
+    """What the engines read for the user's file, as a Table (use it as a context manager)."""
+    return _bounded_width(_read_input(Path(path), sheet, header_row, encoding, header_rows))
+
+
+def _read_input(path: Path, sheet: str | None, header_row: int, encoding: str | None, header_rows: int) -> Table:
     _regular_file(path)
     if header_row < 1:
         raise InputError("--header-row counts from 1 (the first row of the sheet)")
