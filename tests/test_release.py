@@ -19,7 +19,7 @@ def test_shipped_release_is_not_stale(tmp_path: Path):
     fresh = _files(built)
     assert sorted(shipped) == sorted(fresh)
     stale = [name for name in fresh if fresh[name] != shipped[name]]
-    assert not stale, f"{stale} are stale: run `csc-outcomes release build --output src/csc_outcomes/releases`"
+    assert not stale, f"{stale} are stale: run `csc-outcomes release build --output src/csc_outcomes/releases --force`"
 
 
 def test_build_is_deterministic(tmp_path: Path):

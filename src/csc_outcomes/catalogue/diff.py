@@ -58,7 +58,12 @@ class Diff:
 
 
 def _version(text: str) -> tuple[int, int, int]:
-    major, minor, patch = (int(p) for p in str(text).split("."))
+    try:
+        major, minor, patch = (int(p) for p in str(text).split("."))
+    except ValueError as exc:  # 1.x.0, 1.0, a date: the catalogue's version is not a version
+        shown = str(text)[:40]
+        raise CatalogueReadError(f"framework version {shown!r} is not MAJOR.MINOR.PATCH (e.g. 1.1.0); "
+                                 "fix version in framework.yaml") from exc
     return major, minor, patch
 
 

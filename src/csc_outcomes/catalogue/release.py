@@ -116,6 +116,53 @@ def _pack_of(release: Catalogue | None) -> dict[str, Any] | None:
         return None
 
 
+def version_problems(catalogue: Catalogue) -> list[str]:
+    """Why the catalogue's declared version is too low for what changed, or [] if it is not.
+
+    Compared with the release it follows: previous_version if declared, else the newest shipped
+    release at or below its version. A shipped release of the same version counts: new indicators
+    under a version already published need a minor release, as `diff` says. Wording fixes (patch
+    changes) may be rebuilt under the version being prepared.
+    """
+    from csc_outcomes.catalogue.diff import LEVELS, _version, compare
+    from csc_outcomes.releases import available_versions, load_release
+
+    declared = catalogue.framework.get("previous_version")
+    if declared:
+        previous = load_release(str(declared)).catalogue
+    else:
+        below = [v for v in available_versions() if _version(v) <= _version(catalogue.version)]
+        if not below:
+            return []
+        previous = load_release(below[-1]).catalogue
+    result = compare(previous, catalogue)
+    if previous.version != catalogue.version:
+        return result.problems
+    need = result.required
+    if need and LEVELS.index(need) > LEVELS.index("patch"):
+        return [f"version {catalogue.version} is already released, and the changes need at least a {need} "
+                "release; raise version in framework.yaml"] + result.problems
+    return []
+
+
+def prepare_target(output: Path, version: str, force: bool) -> Path:
+    """output/<version>, made ready: a release folder already there is replaced only with `force`
+    (it may be a published release); a folder that is not a release is never touched."""
+    import shutil
+
+    from csc_outcomes.catalogue.model import CatalogueReadError as Refused
+
+    target = Path(output) / version
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        if not (target / "catalogue.json").is_file():
+            raise Refused(f"{target} exists and is not a release folder; choose another --output")
+        if not force:
+            raise Refused(f"{target} already holds release {version}; pass --force to replace it "
+                          "(nothing was written)")
+        shutil.rmtree(target)
+    return target
+
+
 def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):

@@ -22,12 +22,13 @@ def _generated(schema_file: str) -> tuple[dict[str, Any], dict[frozenset[str], s
     import json
     import logging
 
-    import yaml
     from linkml.generators.jsonschemagen import JsonSchemaGenerator
 
     logging.getLogger("linkml").setLevel(logging.ERROR)
     generated = json.loads(JsonSchemaGenerator(schema_file).serialize())
-    raw = yaml.safe_load(Path(schema_file).read_text(encoding="utf-8"))
+    from csc_outcomes import safe_yaml
+
+    raw = safe_yaml.load(Path(schema_file), "schema")
     rules: dict[frozenset[str], str] = {}
     for cls in (raw.get("classes") or {}).values():
         for rule in (cls or {}).get("rules", []) or []:

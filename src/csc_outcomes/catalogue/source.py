@@ -7,18 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from csc_outcomes import safe_yaml
 from csc_outcomes.catalogue.errors import CatalogueReadError
 from csc_outcomes.catalogue.layout import METHODS_GLOB, PARTS, Part
 from csc_outcomes.catalogue import problems as P
 from csc_outcomes.report import Issue
-
-try:  # the C loader is ten times faster; both are safe loaders
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
 
 @dataclass
 class Record:
@@ -81,17 +74,13 @@ def _plain(value: Any) -> Any:
 
 def _load_yaml(path: Path, rel: str, problems: list[Issue]) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Issue(P.YAML_ERROR, f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=rel))
-        return None
-    try:
-        return _plain(yaml.load(text, Loader=_Loader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Issue(P.YAML_ERROR, f"YAML syntax error{where}: {problem}", file=rel))
+        return _plain(safe_yaml.load(path))
+    except safe_yaml.YamlRefused as exc:
+        from csc_outcomes.catalogue.model import CatalogueReadError
+
+        raise CatalogueReadError(f"{rel}: {exc}") from exc
+    except safe_yaml.YamlError as exc:
+        problems.append(Issue(P.YAML_ERROR, str(exc), file=rel))
         return None
 
 

@@ -46,23 +46,54 @@ def main() -> None:
     except SystemExit:
         raise
     except UsageError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc))
     except Exception as exc:  # the last line of defence: never a traceback for a user
         known = _known_input_error(exc)
         if known is None and os.environ.get("CSC_OUTCOMES_DEBUG"):
             raise
-        typer.echo(f"error: {known or f'unexpected {type(exc).__name__}: {exc}'}", err=True)
         if known is None:
-            typer.echo("This is a bug in csc-outcomes; set CSC_OUTCOMES_DEBUG=1 to see where.", err=True)
-        sys.exit(2 if known else 3)
+            _fail(f"unexpected {type(exc).__name__}: {str(exc)[:200]}\n"
+                  "This is a bug in csc-outcomes; set CSC_OUTCOMES_DEBUG=1 to see where.", code=3)
+        _fail(known)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """Say what went wrong on standard error and exit; a broken standard output is silenced first,
+    so Python's flush at exit adds no second error."""
+    from csc_outcomes.cli.options import quiet_stdout
+
+    try:
+        sys.stdout.flush()
+    except OSError:
+        quiet_stdout()
+    if "standard output" in message:
+        quiet_stdout()
+    from csc_outcomes.report.model import clip_quotes
+
+    try:  # a message may quote the input (a label, a value): quotes are clipped as in reports
+        typer.echo(f"error: {clip_quotes(message, tokens=False)}", err=True)
+    except OSError:
+        pass
+    sys.exit(code)
 
 
 def _known_input_error(exc: Exception) -> str | None:
+    """The message for an error the user can fix (exit 2), or None for a bug (exit 3)."""
+    import errno
+
     from csc_outcomes.catalogue import CatalogueReadError
     from csc_outcomes.harmonise.spec import SpecError
+    from csc_outcomes.safe_yaml import YamlError
     from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, (CatalogueReadError, InputError, SpecError)):
+    if isinstance(exc, (CatalogueReadError, InputError, SpecError, YamlError)):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EDQUOT, errno.EROFS,
+                                                  errno.EACCES, errno.ENAMETOOLONG):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot read or write{where}: {exc.strerror}"
+    if type(exc).__module__.startswith(("duckdb", "_duckdb")) and "CSV" in str(exc):
+        first = str(exc).splitlines()[0][:160]
+        return (f"the file cannot be read as CSV ({first}). Save it again as 'CSV UTF-8 (Comma delimited)' "
+                "and check its line endings and quotes")
     return None

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from csc_outcomes.cli.options import Format, FormatOption, OutputOption, emit
+from csc_outcomes.cli.options import Format, FormatOption, OutputOption, emit, refuse_overwrite
 
 
 def check(
@@ -22,6 +22,7 @@ def check(
     from csc_outcomes.catalogue.model import CatalogueReadError
     from csc_outcomes.resources import data_dir
 
+    refuse_overwrite([directory or data_dir("indicators")], [("--output", output)])
     if directory is not None and not directory.exists():
         raise CatalogueReadError(f"{directory} does not exist")
     if directory is not None and (directory.is_file() or not (directory / "framework.yaml").exists()) \

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from csc_outcomes.cli.options import OutputOption, emit
+from pathlib import Path
+
+from csc_outcomes.cli.options import OutputOption, emit, refuse_overwrite
 
 
 class DiffFormat(str, Enum):
@@ -28,7 +30,17 @@ def diff(
     """
     from csc_outcomes.catalogue.diff import compare, render_markdown, render_text, resolve, resolve_pack
 
-    result = compare(resolve(old), resolve(new), resolve_pack(old), resolve_pack(new))
+    refuse_overwrite([Path(old), Path(new)], [("--output", output)])
+    before, after = resolve(old), resolve(new)
+    try:
+        result = compare(before, after, resolve_pack(old), resolve_pack(new))
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        # a catalogue folder is compared as it is, unchecked: one that breaks the model cannot be
+        from csc_outcomes.cli.errors import UsageError
+
+        detail = f"a record lacks the field {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+        raise UsageError(f"cannot compare {old} with {new}: {str(detail)[:120]}. Run `csc-outcomes check` "
+                         "on each catalogue folder and fix what it reports first") from exc
     if format is DiffFormat.json:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
     elif format is DiffFormat.markdown:

@@ -5,7 +5,21 @@ from typing import Annotated, Optional
 
 import typer
 
-from csc_outcomes.cli.options import Format, FormatOption, emit
+from csc_outcomes.cli.options import Format, FormatOption, ReleaseOption, emit, refuse_overwrite
+
+
+def _csv_target(option: str, path: Path | None) -> Path | None:
+    """Outputs are CSV whatever their name: a name ending .json, .parquet, .xlsx, .gz or .zst would
+    make DuckDB pick another format or compress, so it is refused; the path is made absolute so
+    that a leading ~ is a file name, not the home folder."""
+    from csc_outcomes.cli.errors import UsageError
+
+    if path is None:
+        return None
+    if path.suffix.lower() != ".csv":
+        raise UsageError(f"{option} {path}: harmonise writes CSV; give a file name ending .csv "
+                         "(open it in Excel, or convert it, afterwards)")
+    return path.absolute()
 
 
 def harmonise(
@@ -15,6 +29,7 @@ def harmonise(
     lineage: Annotated[Optional[Path], typer.Option(
         "--lineage", help="Also write, for every output row, its source rows and transforms; for every unused row, why.")] = None,
     format: FormatOption = Format.text,
+    release: ReleaseOption = None,
 ) -> None:
     """Map a source onto the canonical return. Every input row is used or named with a reason.
 
@@ -22,8 +37,14 @@ def harmonise(
     2: the source or the spec could not be read.
     """
     from csc_outcomes.harmonise.engine import harmonise as run
+    from csc_outcomes.harmonise.spec import declared_release
+    from csc_outcomes.releases import open_release
 
-    outcome = run(source, mapping, output, lineage)
+    refuse_overwrite([source, mapping, release], [("--output", output), ("--lineage", lineage)])
+    target, lineage_target = _csv_target("--output", output), _csv_target("--lineage", lineage)
+    # the spec is read once by the bounded loader here, so the engine is handed its release
+    chosen = open_release(release) if release is not None else declared_release(mapping)
+    outcome = run(source, mapping, target, lineage_target, release=chosen)
     report = outcome.report
     if format is Format.json:
         from csc_outcomes.report.render import to_json

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from csc_outcomes.cli.errors import UsageError
-from csc_outcomes.cli.options import OutputOption, emit
+from csc_outcomes.cli.options import OutputOption, emit, refuse_overwrite
 
 app = typer.Typer(help="List and show the indicators of the standard.", no_args_is_help=True)
 
@@ -69,6 +69,7 @@ def list_(
     output: OutputOption = None,
 ) -> None:
     """One line per indicator: id, status, measure type, name."""
+    refuse_overwrite([catalogue], [("--output", output)])
     cat = _catalogue(catalogue)
     indicators = cat.indicators
     chosen = list(indicators)
@@ -140,6 +141,7 @@ def show(
     output: OutputOption = None,
 ) -> None:
     """Everything the standard says about one indicator."""
+    refuse_overwrite([catalogue], [("--output", output)])
     cat = _catalogue(catalogue)
     ind = cat.indicators.get(indicator_id)
     if ind is None:

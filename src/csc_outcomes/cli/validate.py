@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from csc_outcomes.cli.options import OutputOption, emit
+from csc_outcomes.cli.options import OutputOption, ReleaseOption, emit, refuse_overwrite
 
 
 class ReportFormat(str, Enum):
@@ -36,17 +36,27 @@ def validate(
     header_row: Annotated[int, typer.Option("--header-row", help="The row holding the header (default 1).")] = 1,
     encoding: Annotated[Optional[str], typer.Option(
         "--encoding", help="CSV encoding when it is not UTF-8, e.g. cp1252.")] = None,
+    release: ReleaseOption = None,
 ) -> None:
     """Validate one or more returns against a published version of the standard.
 
     Exit code 0: valid (warnings allowed); 1: the return breaks the standard; 2: it could not be read.
     """
+    from csc_outcomes.cli.errors import UsageError
     from csc_outcomes.report import Report
     from csc_outcomes.validators.validate import validate_file
 
+    refuse_overwrite([*files, release], [("--output", output)])
+    built = None
+    if release is not None:
+        from csc_outcomes.releases import open_release
+
+        if framework_version is not None:
+            raise UsageError("give --release (a built release folder) or --framework-version, not both")
+        built = open_release(release)
     reports = [validate_file(f, framework_version=framework_version, engine=engine.value, indicator_set=set_,
                              require_complete=require_complete, sheet=sheet, header_row=header_row,
-                             encoding=encoding) for f in files]
+                             encoding=encoding, release=built) for f in files]
     report = reports[0] if len(reports) == 1 else Report(
         [t for r in reports for t in r.tasks], meta={**reports[0].meta, "input": f"{len(files)} files"},
         seconds=sum(r.seconds for r in reports))

@@ -18,8 +18,9 @@ from typing import Any
 from csc_outcomes.catalogue.conventions import SYMBOLS_SQL
 from csc_outcomes.harmonise import geography, periods
 from csc_outcomes.harmonise.spec import SpecError, condition_terms, load_spec
-from csc_outcomes.releases import Release, load_release
+from csc_outcomes.releases import Release
 from csc_outcomes.report import Issue, Report, Severity, Task, error_type
+from csc_outcomes.report.model import clip
 from csc_outcomes.validators.frame import quote as q
 
 OUTPUT = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
@@ -257,8 +258,8 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
     renames = {r["from"]: r["to"] for r in spec.get("rename") or []}
     missing = [r for r in renames if r not in labels]
     if missing:
-        raise SpecError(f"the mapping renames column(s) {', '.join(map(repr, missing))}, which the source "
-                        f"does not have; its columns are: {', '.join(labels)}")
+        raise SpecError(f"the mapping renames column(s) {', '.join(repr(clip(m)) for m in missing)}, which the source "
+                        f"does not have; its columns are: {', '.join(map(clip, labels))}")
     names = [renames.get(label, label) for label in labels]
     con.execute("CREATE TEMP VIEW src_renamed AS SELECT _row, " +
                 ", ".join(f"{q(label)} AS {q(name)}" for label, name in zip(labels, names)) + " FROM ret WHERE NOT _blank")
@@ -267,8 +268,8 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
     if reshape:
         absent = [c for c in reshape["columns"] if c not in names]
         if absent:
-            raise SpecError(f"reshape names column(s) {', '.join(map(repr, absent))} the source does not have; "
-                            f"its columns are: {', '.join(names)}")
+            raise SpecError(f"reshape names column(s) {', '.join(repr(clip(a)) for a in absent)} the source does not have; "
+                            f"its columns are: {', '.join(map(clip, names))}")
         cols = ", ".join(q(c) for c in reshape["columns"])
         # INCLUDE NULLS: an empty measure cell is still a row, to be used or reported
         con.execute(f"CREATE TEMP VIEW src_long AS SELECT * FROM src_renamed UNPIVOT INCLUDE NULLS "
@@ -279,15 +280,15 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
     for i, recode in enumerate(spec.get("recodes") or []):
         col = recode["column"]
         if col not in names:
-            raise SpecError(f"recodes[{i}] names column {col!r} the source does not have; its columns are: "
-                            f"{', '.join(names)}")
+            raise SpecError(f"recodes[{i}] names column {clip(col)!r} the source does not have; its columns are: "
+                            f"{', '.join(map(clip, names))}")
         cases = " ".join(f"WHEN {_literal(m['from'])} THEN {_literal(m['to'])}" for m in recode["map"])
         known = ", ".join(_literal(m["from"]) for m in recode["map"])
         keep = recode.get("unmapped", "report") == "keep"
         selects[names.index(col)] = f"CASE trim({q(col)}) {cases} ELSE {q(col) if keep else 'NULL'} END AS {q(col)}"
         flag = ("NULL::VARCHAR" if keep else
                 f"CASE WHEN {q(col)} IS NOT NULL AND trim({q(col)}) NOT IN ({known}) THEN "
-                f"'code ' || clip({q(col)}) || ' in column {col} is not in the mapping''s recode list' END")
+                f"'code ' || clip({q(col)}) || ' in column {clip(col).replace(chr(39), chr(39) * 2)} is not in the mapping''s recode list' END")
         selects.append(f"{flag} AS _unmapped_{i}")
     con.execute(f"CREATE TEMP VIEW src AS SELECT _row, {', '.join(selects)} FROM {current}")
     return names
@@ -312,9 +313,9 @@ def _check_columns(spec: dict, names: list[str]) -> None:
             wanted += [(f"indicators[{i}].{part}.row", c["column"]) for c in source.get("row") or []]
     absent = [(where, c) for where, c in wanted if c not in names]
     if absent:
-        listed = "; ".join(f"{where}: {c!r}" for where, c in absent[:10])
+        listed = "; ".join(f"{where}: {clip(c)!r}" for where, c in absent[:10])
         raise SpecError(f"the mapping points at column(s) the source does not have ({listed}). "
-                        f"The source's columns (after renaming) are: {', '.join(names)}")
+                        f"The source's columns (after renaming) are: {', '.join(map(clip, names))}")
 
 
 def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None = None,
@@ -327,13 +328,9 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
 
     started = time.perf_counter()
     if release is None:
-        import yaml
+        from csc_outcomes.harmonise.spec import declared_release
 
-        try:
-            declared = (yaml.safe_load(Path(spec_path).read_text(encoding="utf-8")) or {}).get("framework_version")
-        except (OSError, yaml.YAMLError, AttributeError):
-            declared = None
-        release = load_release(str(declared) if declared else None)
+        release = declared_release(spec_path)
     spec = load_spec(spec_path, release)
     src_desc = spec["source"]
     with read_input(Path(source), sheet=src_desc.get("sheet"), header_row=src_desc.get("header_row", 1),
@@ -341,7 +338,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
         labels = [label.strip() for label in table.labels]
         duplicates = sorted({label for label in labels if labels.count(label) > 1 or not label})
         if duplicates:
-            raise InputError(f"the source's header has blank or repeated column names ({', '.join(map(repr, duplicates))}); "
+            raise InputError(f"the source's header has blank or repeated column names ({', '.join(repr(clip(d)) for d in duplicates)}); "
                              "rename them in the source or the spec cannot tell them apart")
         con = duckdb.connect()
         spill = tempfile.TemporaryDirectory(prefix="csc-outcomes-spill-")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
+from csc_outcomes import safe_yaml
 from csc_outcomes.releases import Release
+from csc_outcomes.report.model import MAX_CELL, clip
 
 
 class SpecError(Exception):
@@ -34,8 +34,31 @@ def _where(path: Any) -> str:
     return out or "(top level)"
 
 
+def _without_nulls(value: Any) -> Any:
+    """A key written as null (`format:` with nothing after it) is a key not given."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _schema_message(error: Any) -> str:
+    """jsonschema's message, with the offending value clipped: it may be a long cell or label."""
+    message = error.message
+    shown = repr(error.instance)
+    if len(shown) > MAX_CELL and shown in message:
+        message = message.replace(shown, clip(shown))
+    return message
+
+
 def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[str], version: str) -> list[str]:
-    """Every way the spec breaks the model (its JSON Schema) or names an indicator the framework lacks."""
+    """Every way the spec breaks the model (its JSON Schema) or names an indicator the framework lacks,
+    and the empty or blank values the schema lets through but no source could use."""
     from jsonschema import Draft201909Validator
     from jsonschema.exceptions import best_match
 
@@ -44,11 +67,12 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
     problems = []
     for error in Draft201909Validator(json_schema).iter_errors(spec):
         leaf = best_match(error.context) if error.context else error
-        problems.append(f"{_where(leaf.absolute_path)}: {leaf.message}")
+        problems.append(f"{_where(leaf.absolute_path)}: {_schema_message(leaf)}")
     known = set(indicators)
-    for i, m in enumerate(spec.get("indicators") or []):
+    mappings = _list(spec.get("indicators"))
+    for i, m in enumerate(mappings):
         if isinstance(m, dict) and m.get("indicator") not in known:
-            problems.append(f"indicators[{i}].indicator: {m.get('indicator')!r} is not an indicator of "
+            problems.append(f"indicators[{i}].indicator: {clip(m.get('indicator'))!r} is not an indicator of "
                             f"framework {version}")
         for part in ("numerator", "denominator", "value", "breakdown"):
             source = m.get(part) if isinstance(m, dict) else None
@@ -67,26 +91,54 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
     if isinstance(period, dict) and (period.get("column") is None) == (period.get("value") is None):
         problems.append("period: give exactly one of column (the column holding each row's period) and value "
                         "(the one period of the whole file)")
-    conditions = list(spec.get("where") or []) + [
-        c for m in spec.get("indicators") or [] if isinstance(m, dict) for c in m.get("where") or []]
+    conditions = _list(spec.get("where")) + [
+        c for m in mappings if isinstance(m, dict) for c in _list(m.get("where"))]
     for c in conditions:
         if isinstance(c, dict) and sum(c.get(k) is not None for k in ("equals", "in", "not_in")) != 1:
-            problems.append(f"a where condition on {c.get('column')!r}: give exactly one of equals, in, not_in")
+            problems.append(f"a where condition on {clip(c.get('column'))!r}: give exactly one of equals, in, not_in")
+        elif isinstance(c, dict) and any(c.get(k) == [] for k in ("in", "not_in")):
+            problems.append(f"a where condition on {clip(c.get('column'))!r}: its list of values is empty")
+    for i, r in enumerate(_list(spec.get("rename"))):
+        for end in ("from", "to"):
+            if isinstance(r, dict) and not str(r.get(end, "")).strip():
+                problems.append(f"rename[{i}].{end}: a column name cannot be blank")
+    reshape = spec.get("reshape")
+    if isinstance(reshape, dict) and not reshape.get("columns"):
+        problems.append("reshape.columns: name the columns to turn into rows (the list is empty)")
+    for i, r in enumerate(_list(spec.get("recodes"))):
+        if isinstance(r, dict) and not r.get("map"):
+            problems.append(f"recodes[{i}].map: list the local codes and what each becomes (the map is empty)")
     return problems
 
 
-def load_spec(path: Path, release: Release) -> dict[str, Any]:
+def read_spec(path: Path) -> Any:
+    """The spec file's YAML, read by the one bounded safe loader (SpecError if it cannot be)."""
     path = Path(path)
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SpecError(f"mapping spec {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+        return _without_nulls(safe_yaml.load(path, "mapping spec"))
+    except safe_yaml.YamlError as exc:
         raise SpecError(f"cannot read mapping spec {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise SpecError(f"mapping spec {path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+
+
+def declared_release(path: Path) -> Release:
+    """The release the spec declares (framework_version), or the newest shipped if it declares none."""
+    from csc_outcomes.catalogue.model import CatalogueReadError
+    from csc_outcomes.releases import load_release
+
+    raw = read_spec(path)
+    declared = raw.get("framework_version") if isinstance(raw, dict) else None
+    if declared is None:
+        return load_release(None)
+    try:
+        return load_release(str(declared))
+    except CatalogueReadError as exc:  # an unknown version is the spec's problem: say which file
+        raise SpecError(f"mapping spec {path}: {exc}") from exc
+
+
+def load_spec(path: Path, release: Release) -> dict[str, Any]:
+    """The spec, checked against the model and the release's catalogue; SpecError lists what is wrong."""
+    path = Path(path)
+    spec = read_spec(path)
     problems = spec_problems(spec, release.json_schema("MappingSpec"), release.catalogue.indicators, release.version)
     if problems:
         listed = "\n  ".join(problems[:20])

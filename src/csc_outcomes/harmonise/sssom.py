@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 import yaml
 
-from csc_outcomes.harmonise.spec import condition_terms, load_spec
-from csc_outcomes.releases import load_release
+from csc_outcomes.harmonise.spec import condition_terms, declared_release, load_spec
 
 BASE = "https://w3id.org/csc-outcomes/"
 PREDICATE = {"exact": "skos:exactMatch", "close": "skos:closeMatch", "broad": "skos:broadMatch",
@@ -39,9 +38,7 @@ def _local_id(index: int, label: str) -> str:
 
 
 def to_sssom(spec_path: Path) -> str:
-    raw = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8")) if Path(spec_path).is_file() else {}
-    release = load_release(str(raw.get("framework_version")) if isinstance(raw, dict) and raw.get(
-        "framework_version") else None)
+    release = declared_release(spec_path)
     spec = load_spec(spec_path, release)
     indicators = release.catalogue.indicators
     metadata = {

@@ -51,6 +51,21 @@ class Release:
         return {"$schema": model.get("$schema"), "$defs": model["$defs"], "$ref": f"#/$defs/{cls}"}
 
 
+def open_release(folder: Path) -> Release:
+    """A release built by `release build` but not shipped (a folder holding catalogue.json and
+    datapackage.json): what a standards body validates against before it publishes."""
+    folder = Path(folder)
+    try:
+        catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        version = str(catalogue["framework"]["version"])
+        package["resources"][0]["schema"]["fields"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise CatalogueReadError(f"{folder} is not a built release (a folder holding catalogue.json and "
+                                 "datapackage.json, as `csc-outcomes release build` writes)") from exc
+    return Release(version, Catalogue(catalogue), package, folder)
+
+
 def load_release(version: str | None = None, root: Path = HERE) -> Release:
     versions = available_versions(root)
     if not versions:

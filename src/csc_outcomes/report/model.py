@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable
@@ -57,6 +58,20 @@ def clip(value: Any) -> str | None:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
+_QUOTED = re.compile("'([^'\\n]{%d,})'|\"([^\"\\n]{%d,})\"" % (MAX_CELL + 1, MAX_CELL + 1))
+_LONG_TOKEN = re.compile("[^\\s'\"]{%d,}" % (MAX_CELL + 1))
+
+
+def clip_quotes(text: str | None, tokens: bool = True) -> str | None:
+    """The last guard on what a report repeats: every quoted value over MAX_CELL characters is
+    clipped, and (with `tokens`) every run of characters with no space or quote in it, such as a
+    number 60 digits long. Messages are built from many parts; this holds whatever a check quoted."""
+    if not text or len(text) <= MAX_CELL:
+        return text
+    text = _QUOTED.sub(lambda m: (q := m.group(0)[0]) + clip(m.group(1) or m.group(2)) + q, text)
+    return _LONG_TOKEN.sub(lambda m: clip(m.group(0)), text) if tokens else text
+
+
 @dataclass
 class Issue:
     """One problem at one place. `row` is the row number a spreadsheet shows (header = 1)."""
@@ -74,6 +89,9 @@ class Issue:
         if self.severity is None:
             self.severity = self.type.severity
         self.cell = clip(self.cell)
+        self.field = clip(self.field)
+        self.message = clip_quotes(self.message)
+        self.note = clip_quotes(self.note)
 
     @property
     def code(self) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 from csc_outcomes.report.model import Issue, Report, Severity
 
@@ -16,6 +17,23 @@ def to_json(report: Report) -> str:
 def _where(issue: Issue) -> str:
     parts = [f"row {issue.row}" if issue.row is not None else None, f"field {issue.field}" if issue.field else None]
     return ", ".join(p for p in parts if p) or "input"
+
+
+# characters XML 1.0 cannot hold even escaped: C0 controls but tab, LF, CR; lone surrogates; FFFE/FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """A control character from a cell is shown as \\xNN: the report stays well-formed XML."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def escape(text: str) -> str:
+    return saxutils.escape(_xml_safe(text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(_xml_safe(text))
 
 
 def to_junit(report: Report) -> str:

@@ -28,10 +28,11 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _read_csv_sql(path: str, width: int, rejects: str) -> str:
+def _read_csv_sql(path: str, width: int, rejects: str, max_line: int | None = None) -> str:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     path = path.replace("'", "''")
-    return (f"read_csv('{path}', columns={columns}, header=true, auto_detect=false, delim=',', "
+    longer = f"max_line_size={max_line}, " if max_line else ""  # DuckDB skips longer lines silently
+    return (f"read_csv('{path}', columns={columns}, header=true, auto_detect=false, delim=',', {longer}"
             f"quote='\"', escape='\"', ignore_errors=true, store_rejects=true, "
             f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')")
 
@@ -59,14 +60,15 @@ def _reparse_rows(con: Any, table: Table, width: int) -> int:
     """
     lines = [r[0] for r in con.execute(
         "SELECT csv_line FROM rej_line WHERE kind IN ('short', 'long') ORDER BY line").fetchall()]
-    cells = [(row + [""] * (width - len(row)))[:width] for row in csv.reader(lines)]
+    # a reject's text can start with the line end before it (after a CRLF blank line)
+    cells = [(row + [""] * (width - len(row)))[:width] for row in csv.reader(line.lstrip("\r\n") for line in lines)]
     with tempfile.TemporaryDirectory(prefix="csc-outcomes-") as tmp:  # never beside the user's file
         padded = Path(tmp) / "reparsed.csv"
         with open(padded, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
             writer.writerow([f"c{i}" for i in range(width)])
             writer.writerows(cells)
-        con.execute(f"CREATE TEMP TABLE short AS SELECT * FROM {_read_csv_sql(str(padded), width, 'rej_short')}")
+        con.execute(f"CREATE TEMP TABLE short AS SELECT * FROM {_read_csv_sql(str(padded), width, 'rej_short', table.max_line_size())}")
     con.execute("CREATE TEMP TABLE short_lines AS SELECT line, row_number() OVER (ORDER BY line) - 1 AS k "
                 "FROM rej_line WHERE kind IN ('short', 'long')")
     return len(cells)
@@ -129,12 +131,12 @@ def load(con: Any, table: Table, fields: list[str], column_of: dict[str, int], l
     # messages quote a cell only as far as needed to find it: a return can hold personal data
     con.execute(f"CREATE OR REPLACE TEMP MACRO clip(x) AS CASE WHEN length(x) > {MAX_CELL} "
                 f"THEN left(x, {MAX_CELL - 1}) || '…' ELSE x END")
-    con.execute(f"CREATE TABLE raw AS SELECT * FROM {_read_csv_sql(str(table.path), width, 'rej')}")
+    con.execute(f"CREATE TABLE raw AS SELECT * FROM {_read_csv_sql(str(table.path), width, 'rej', table.max_line_size())}")
     records = con.execute("SELECT (SELECT count(*) FROM raw) + (SELECT count(DISTINCT line) FROM rej)").fetchone()[0]
     # fewer records than lines means empty lines (skipped by DuckDB) or line breaks inside cells
     if records + 1 != table.lines and table.keep_blank_lines():
         con.execute("DROP TABLE raw")
-        con.execute(f"CREATE TABLE raw AS SELECT * FROM {_read_csv_sql(str(table.path), width, 'rej_again')}")
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM {_read_csv_sql(str(table.path), width, 'rej_again', table.max_line_size())}")
         con.execute("CREATE OR REPLACE TEMP TABLE rej AS SELECT * FROM rej_again")
     con.execute(_SUMMARY)
     issues, more = _reject_issues(con, table, column_of, limit)

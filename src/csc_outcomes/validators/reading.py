@@ -11,14 +11,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 CHUNK = 1 << 24  # 16 MiB
+SLICE = 1 << 20  # 1 MiB
+MAX_COLUMNS = 2_000
+MAX_LINE_DEFAULT = 2_000_000  # DuckDB's read_csv max_line_size: a longer line is skipped silently
 _BLANK_LINE = re.compile(rb"(?<=\n)(\r?\n)")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _EXCEL_FORMATS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
@@ -37,6 +43,13 @@ class Table:
     notes: list[str] = field(default_factory=list)
     bytes: int = 0
     lines: int | None = None  # physical lines of `path`, when known
+    longest_line: int = 0  # bytes of the longest line when over SLICE (1 MiB), else 0 or less
+
+    def max_line_size(self) -> int | None:
+        """DuckDB's max_line_size for this file, when its default is too small: DuckDB skips a
+        longer line without a word, so the limit is raised above the longest line (its cells are
+        then read and reported, not lost). None keeps DuckDB's default and its memory use."""
+        return self.longest_line + (1 << 20) if self.longest_line >= MAX_LINE_DEFAULT // 2 else None
     _tmp: tempfile.TemporaryDirectory | None = None
 
     def keep_blank_lines(self) -> bool:
@@ -101,6 +114,8 @@ def _transcode(src: Path, dst: Path, encoding: str) -> None:
                 fout.write(decoder.decode(chunk, final=not chunk).encode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise _encoding_problem(src, exc, offset) from exc
+            except (UnicodeError, ValueError, TypeError) as exc:  # a codec that fails in its own way
+                raise InputError(f"{src.name} cannot be read as {encoding[:40]}: {str(exc)[:80]}") from exc
             offset += len(chunk)
             if not chunk:
                 break
@@ -127,8 +142,23 @@ def _fix_blank_lines(src: Path, dst: Path, width: int) -> None:
     dst.write_bytes(b"".join(parts))
 
 
-def _scan(path: Path) -> tuple[str, int]:
-    """One pass over the bytes: the encoding to read the file as, and its number of lines.
+def _runs(chunk: bytes, run: int, longest: int) -> tuple[int, int]:
+    """Track the longest line, measured exactly only when it spans one of the 1 MiB slices of the
+    chunk (a shorter line is of no interest): two C searches per slice, no copy."""
+    for start in range(0, len(chunk), SLICE):
+        end = min(start + SLICE, len(chunk))
+        first = chunk.find(b"\n", start, end)
+        if first < 0:
+            run += end - start
+        else:
+            longest = max(longest, run + first - start)
+            run = end - chunk.rfind(b"\n", start, end) - 1
+    return run, longest
+
+
+def _scan(path: Path) -> tuple[str, int, int]:
+    """One pass over the bytes: the encoding to read the file as, its number of lines, and the
+    length of its longest line when that is over CHUNK bytes (0 otherwise).
 
     utf-8, or utf-16 when the file has a UTF-16 byte-order mark; anything else that is not UTF-8
     is refused with the reason. ASCII chunks (most returns) skip decoding; isascii, the codec and
@@ -137,9 +167,9 @@ def _scan(path: Path) -> tuple[str, int]:
     with open(path, "rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", _count_lines(path)
+        return "utf-16", *_count_lines(path)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = lines = 0
+    offset = lines = run = longest = 0
     last = b""
     pending = False  # the decoder holds part of a character from the previous chunk
     with open(path, "rb") as f:
@@ -151,22 +181,25 @@ def _scan(path: Path) -> tuple[str, int]:
                     raise _encoding_problem(path, exc, offset) from exc
                 pending = decoder.getstate()[0] != b""
             lines += chunk.count(b"\n")
+            run, longest = _runs(chunk, run, longest)
             last = chunk[-1:]
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _encoding_problem(path, exc, offset - 1) from exc
-    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0)
+    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
 
 
-def _count_lines(path: Path) -> int:
-    lines, last = 0, b""
+def _count_lines(path: Path) -> tuple[int, int]:
+    """Lines, and the longest line when it is over CHUNK bytes (0 otherwise)."""
+    lines, last, run, longest = 0, b"", 0, 0
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             lines += chunk.count(b"\n")
+            run, longest = _runs(chunk, run, longest)
             last = chunk[-1:]
-    return lines + (1 if last not in (b"\n", b"") else 0)
+    return lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
 
 
 def _has_blank_line(path: Path) -> bool:
@@ -192,12 +225,46 @@ def _header(path: Path) -> list[str]:
     return next(csv.reader(io.StringIO(first)))
 
 
-def _read_csv(path: Path, encoding: str | None) -> Table:
-    codec, lines = (encoding, None) if encoding else _scan(path)
+def _text_codec(codec: str) -> None:
+    """A codec that decodes bytes into text; base64, hex, rot13 and 'undefined' are codecs too,
+    but turn bytes into bytes (or refuse everything), so they are refused here by name."""
+    shown = codec[:40]
     try:
-        codecs.lookup(codec)
+        info = codecs.lookup(codec)
     except LookupError as exc:
-        raise InputError(f"unknown encoding {codec!r}; use a Python codec name such as utf-8 or cp1252") from exc
+        raise InputError(f"unknown encoding {shown!r}; use a text encoding such as utf-8 or cp1252") from exc
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise InputError(f"{shown!r} is not a text encoding; use a text encoding such as utf-8 or cp1252")
+
+
+def _has_lone_cr(path: Path) -> bool:
+    """A carriage return not followed by a line feed (an old Mac line end, or a stray control
+    character): DuckDB's CSV reader stops on one. Checked by C code, 16 MiB at a time."""
+    with open(path, "rb") as f:
+        carry = b""
+        while chunk := f.read(CHUNK):
+            data = carry + chunk
+            found = _LONE_CR.search(data) if b"\r" in data else None
+            if found and found.end() < len(data):  # a CR that ends the chunk may be followed by LF
+                return True
+            carry = data[-1:]
+        return carry == b"\r"
+
+
+def _lone_cr_to_lf(src: Path, dst: Path) -> None:
+    """Copy src to dst with each lone CR made a line feed, as a spreadsheet reads it."""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        carry = b""
+        while chunk := fin.read(CHUNK):
+            data = carry + chunk
+            carry = data[-1:] if data.endswith(b"\r") else b""
+            fout.write(_LONE_CR.sub(b"\n", data[: len(data) - len(carry)]))
+        fout.write(carry.replace(b"\r", b"\n"))
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    codec, lines, longest = (encoding, None, 0) if encoding else _scan(path)
+    _text_codec(codec)
     tmp: tempfile.TemporaryDirectory | None = None
     readable = path
     notes: list[str] = []
@@ -206,10 +273,17 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
         readable = Path(tmp.name) / "input.csv"
         _transcode(path, readable, codec)
         notes.append(f"read as {codec}")
+    if _has_lone_cr(readable):
+        tmp = tmp or tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+        fixed = Path(tmp.name) / "lines.csv"
+        _lone_cr_to_lf(readable, fixed)
+        readable = fixed
+        notes.append("a carriage return without a line feed read as a line end")
     labels = _header(readable)
     if lines is None or readable != path:
-        lines = _scan(readable)[1]
-    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp)
+        _, lines, longest = _scan(readable)
+    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp,
+                 longest_line=longest)
 
 
 def _cell(value: object) -> str:
@@ -245,12 +319,65 @@ def _two_row_header(rows: list[list], header_row: int, merged: list) -> list[str
     return [f"{u}: {lo}" if u and lo and u != lo else (lo or u) for u, lo in zip(upper, lower)]
 
 
+MAX_CELLS = 40_000_000  # a 1M-row return of 16 columns has 16M; the reader allocates every cell of the range
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?\br="([0-9]+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c [^>]*?\br="([A-Z]{2,3})[0-9]')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _bounded_sheets(path: Path) -> None:
+    """Refuse a workbook whose used range is too large to hold, before the reader allocates it.
+
+    The reader makes a rectangle from A1 to the last cell used: one stray cell at XFD1048576 in
+    a 2 kB file asks for 17 billion cells. The sheets' XML is scanned as it is decompressed
+    (regular expressions in C): the last row number and the widest column give the rectangle.
+    """
+    import zipfile
+
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (.xls, a broken file): the reader says what is wrong
+    with book:
+        for info in book.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = cols = 0
+            tail = b""
+            with book.open(info) as f:
+                while chunk := f.read(CHUNK):
+                    data = tail + chunk
+                    # rows come in order: the last row tag of the chunk has the largest number
+                    start = max(data.rfind(b"<row "), data.rfind(b":row "))
+                    last = _ROW_TAG.search(data, max(0, start - 16)) if start >= 0 else None
+                    if last:
+                        rows = max(rows, int(last.group(1)))
+                    for letters in set(_WIDE_CELL.findall(data)):
+                        cols = max(cols, _column_number(letters))
+                    tail = data[-256:]
+            cols = max(cols, 26 if rows else 0)
+            if rows * cols > MAX_CELLS:
+                raise InputError(
+                    f"{path.name}: a sheet's used range reaches row {rows:,} and column {cols:,} "
+                    f"({rows * cols:,} cells); the reader would have to hold every one. Delete the stray cells "
+                    "far below or right of the data (Ctrl+End in Excel shows the last one), or save the sheet as CSV.")
+
+
 def _read_excel(path: Path, sheet: str | None, header_row: int, header_rows: int = 1) -> Table:
     from python_calamine import CalamineError, load_workbook
 
+    _bounded_sheets(path)
     try:
         book = load_workbook(str(path))
         names = book.sheet_names
+        if not names:
+            raise InputError(f"{path.name} has no sheets; save the return in its first sheet")
         if sheet is None:
             chosen = names[0]
         elif sheet in names:
@@ -289,13 +416,70 @@ def _read_excel(path: Path, sheet: str | None, header_row: int, header_rows: int
     return Table(out, header, path, first_row=header_row + 1, notes=notes, bytes=path.stat().st_size, _tmp=tmp)
 
 
+def _regular_file(path: Path) -> int:
+    """The size of `path` if it is a regular file we can read; InputError (what, what to do) if not.
+
+    A device (/dev/zero), a pipe or a socket never ends or blocks for ever: refused before any read.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path} does not exist") from exc
+    except OSError as exc:  # a name over 255 bytes, a loop of symlinks, no permission
+        raise InputError(f"cannot open {str(path)[:120]}: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path} is a folder; give the return file (CSV or XLSX)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket, which may never end); "
+                         "save the data to a file and give its path")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    return info.st_size
+
+
+def _literal(table: Table) -> Table:
+    """Engines read `table.path` under a name we chose, so the user's name is taken literally.
+
+    DuckDB reads a path with [ ] * ? as a glob, one starting with ~ as the home folder, and one
+    ending .gz or .zst as compressed; frictionless guesses format and compression from the name
+    too. A symlink named input.csv in a private temporary folder points at the user's file, so
+    no byte is copied and no name is interpreted.
+    """
+    if table.path != table.source:
+        return table  # already a temporary copy with a name we chose
+    if table._tmp is None:
+        table._tmp = tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+    alias = Path(table._tmp.name) / "input.csv"
+    try:
+        os.symlink(table.source.resolve(), alias)
+    except OSError:  # a file system without symlinks: copy it
+        shutil.copyfile(table.source, alias)
+    table.path = alias
+    return table
+
+
+def _bounded_width(table: Table) -> Table:
+    """Refuse a header wider than MAX_COLUMNS: DuckDB keeps buffers per column, so a 200 kB file
+    of 10,000 columns takes over a gigabyte; no return or published file is near this width."""
+    if len(table.labels) > MAX_COLUMNS:
+        table.close()
+        raise InputError(f"{table.source.name} has {len(table.labels):,} columns in its header; at most "
+                         f"{MAX_COLUMNS:,} are read. Is it saved with another delimiter than a comma, or is the "
+                         "header on another row (--header-row)?")
+    return table
+
+
 def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, encoding: str | None = None,
                header_rows: int = 1) -> Table:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give the return file (CSV or XLSX)")
+    """What the engines read for the user's file, as a Table (use it as a context manager)."""
+    return _bounded_width(_read_input(Path(path), sheet, header_row, encoding, header_rows))
+
+
+def _read_input(path: Path, sheet: str | None, header_row: int, encoding: str | None, header_rows: int) -> Table:
+    _regular_file(path)
     if header_row < 1:
         raise InputError("--header-row counts from 1 (the first row of the sheet)")
     suffix = path.suffix.lower()
@@ -307,7 +491,7 @@ def read_input(path: Path, *, sheet: str | None = None, header_row: int = 1, enc
         if header_row != 1:
             return _read_csv_with_header_row(path, encoding, header_row)
         raise InputError("--sheet applies to spreadsheets (.xlsx); this file is read as CSV")
-    return _read_csv(path, encoding)
+    return _literal(_read_csv(path, encoding))
 
 
 def _read_csv_with_header_row(path: Path, encoding: str | None, header_row: int) -> Table:
@@ -322,5 +506,6 @@ def _read_csv_with_header_row(path: Path, encoding: str | None, header_row: int)
         shutil.copyfileobj(fin, fout, CHUNK)
     table._tmp = None
     labels = _header(out)
+    lines, longest = _count_lines(out)
     return Table(out, labels, path, first_row=header_row + 1, notes=table.notes + [f"header on line {header_row}"],
-                 bytes=table.bytes, lines=_count_lines(out), _tmp=tmp)
+                 bytes=table.bytes, lines=lines, _tmp=tmp, longest_line=longest)
