@@ -137,6 +137,9 @@ def _write(path: Path, content: str | bytes) -> None:
 
 def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     """Write every artefact of the release to output/<version>/ and return that folder."""
+    from csc_outcomes.catalogue.authoring import require_authoring
+
+    require_authoring()
     from csc_outcomes.catalogue.pages import pages
     from csc_outcomes.catalogue.templates import csv_template, xlsx_template
 
