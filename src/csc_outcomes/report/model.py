@@ -59,7 +59,12 @@ def clip(value: Any) -> str | None:
 
 @dataclass
 class Issue:
-    """One problem at one place. `row` is the row number a spreadsheet shows (header = 1)."""
+    """One problem at one place. `row` is the row number a spreadsheet shows (header = 1).
+
+    The context an analyst acts on is part of the model, added once (report/context.py) and
+    rendered by every renderer: `column`, the spreadsheet column letter of `field`; the
+    authority (name and code) and the indicator (id and name) of the row.
+    """
 
     type: ErrorType
     message: str
@@ -69,6 +74,11 @@ class Issue:
     file: str | None = None
     note: str | None = None
     severity: Severity | None = None
+    column: str | None = None
+    authority: str | None = None
+    authority_code: str | None = None
+    indicator_id: str | None = None
+    indicator_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.severity is None:
@@ -87,7 +97,8 @@ class Issue:
             "message": self.message,
             "hint": self.type.hint,
         }
-        for key in ("file", "row", "field", "cell", "note"):
+        for key in ("file", "row", "field", "column", "cell", "note", "authority", "authority_code", "indicator_id",
+                    "indicator_name"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -135,6 +146,30 @@ class Report:
     @property
     def issues(self) -> list[Issue]:
         return [i for t in self.tasks for i in t.issues]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """The listed problems that make the input invalid."""
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    def to_pandas(self) -> Any:
+        """One row per listed problem, with its place and context: what a notebook filters and sorts.
+        Needs pandas (not a dependency of the command line)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("Report.to_pandas() needs pandas: pip install pandas") from exc
+        rows = [{"file": i.file or t.name, **{k: v for k, v in i.to_dict().items() if k != "file"}}
+                for t in self.tasks for i in t.issues]
+        columns = ["file", "row", "field", "column", "authority", "authority_code", "indicator_id", "indicator_name",
+                   "type", "severity", "title", "message", "cell", "note", "hint"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
 
     def count(self, severity: Severity) -> int:
         return sum(t.count(severity) for t in self.tasks)
