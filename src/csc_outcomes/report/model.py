@@ -174,6 +174,23 @@ class Report:
     def count(self, severity: Severity) -> int:
         return sum(t.count(severity) for t in self.tasks)
 
+    def summary(self, by: str) -> list[dict[str, Any]]:
+        """The listed problems counted by "authority", "indicator" or "type", most errors first:
+        the opening of every human-readable report. Problems with no row (a missing column) count
+        under key None. Problems beyond those listed (`more`) have no row context and are not in it."""
+        keys = {"authority": ("authority_code", "authority"), "indicator": ("indicator_id", "indicator_name"),
+                "type": ("code", None)}[by]
+        counts: dict[Any, dict[str, Any]] = {}
+        for issue in self.issues:
+            key = getattr(issue, keys[0])
+            name = getattr(issue, keys[1]) if keys[1] else issue.type.title
+            if by == "authority" and key is None and name is not None:
+                key = name  # a name the catalogue does not know, with no code
+            entry = counts.setdefault(key, {"key": key, "name": name, "errors": 0, "warnings": 0, "infos": 0})
+            entry["name"] = entry["name"] or name
+            entry[{Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "infos"}[issue.severity]] += 1
+        return sorted(counts.values(), key=lambda e: (-e["errors"], -e["warnings"], e["key"] is None, str(e["key"])))
+
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Rows of the named keys, in a stable order: what a test compares against a literal."""
         rows = [[i.to_dict().get(k) for k in keys] for i in self.issues]

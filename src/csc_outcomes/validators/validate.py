@@ -121,6 +121,9 @@ def validate_file(path: Path | Table, *, framework_version: str | None = None, e
 
             findings.issues.append(Issue(E.NO_ROWS, "no data rows after the header", row=table.first_row))
         _dedupe(findings)
+        from csc_outcomes.report.context import add_context
+
+        add_context(findings.issues, table, field_names, header.column_of, catalogue)
         task = Task(name=name, issues=findings.issues, more=findings.more,
                     stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
         meta = {"title": "csc-outcomes validate", "input": name, "framework_version": release.version,
