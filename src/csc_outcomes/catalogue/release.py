@@ -151,7 +151,7 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     _write(target / SCHEMA_FILE, _dump(table))
     _write(target / "schema.json", _dump(json_schema(schema_file)))
     _write(target / TEMPLATE_CSV, csv_template(table))
-    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue.framework))
+    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue))
     for name, text in pages(catalogue).items():
         _write(target / "docs" / name, text)
     _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous_release(catalogue)))
