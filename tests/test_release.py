@@ -31,19 +31,6 @@ def test_build_is_deterministic(tmp_path: Path):
     assert files == _files(b)
 
 
-def test_xlsx_template_has_drop_downs_and_instructions():
-    from openpyxl import load_workbook
-
-    book = load_workbook(HERE / "1.0.0" / "templates" / "return-template.xlsx")
-    assert book.sheetnames == ["Return", "Lists", "Instructions"]
-    header = [c.value for c in book["Return"][1]]
-    assert header[:3] == ["time_period", "time_identifier", "geographic_level"]
-    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in book["Return"].data_validations.dataValidation}
-    assert set(lists) >= {"B2", "C2", "H2", "K2"}  # time_identifier, geographic_level, new_la_code, indicator_id
-    la_column = [c.value for c in book["Lists"]["E"] if c.value]
-    assert "E10000015" in la_column and len(la_column) > 150
-
-
 def test_table_schema_is_generated_from_the_model():
     release = load_release("1.0.0")
     assert "1.0.0" in available_versions()
@@ -51,6 +38,7 @@ def test_table_schema_is_generated_from_the_model():
     assert list(fields)[:3] == ["time_period", "time_identifier", "geographic_level"]
     assert fields["time_period"]["constraints"]["pattern"] == "^[0-9]{4}([0-9]{2})?$"
     assert "E10000015" in fields["new_la_code"]["constraints"]["enum"]
+    assert fields["match_type"]["x-optional"] is True  # from the resource's optionalFields, in memory only
     assert "cla_rate_31mar" in fields["indicator_id"]["constraints"]["enum"]
     assert fields["value"]["missingValues"] == ["", "c", "k", "low", "x", "z", "u"]
     assert "required" not in fields["value"].get("constraints", {})  # a symbol is a typed missing value

@@ -28,7 +28,8 @@ def test_text_report_groups_by_check_with_counts(cli):
     out = cli("validate", str(INVALID))
     assert out.returncode == 1
     assert "ERROR value-mismatch x3: Value is not numerator / denominator x multiplier" in out.stdout
-    assert "- row 8, field value: value 57 but 359 / 62280 x 10000 = 57.64 (58 at 0 dp)" in out.stdout
+    assert ("- row 8, column P (value), Luton, cla_rate_31mar: value 57 but 359 / 62280 x 10000 = 57.64 (58 at 0 dp)"
+            in out.stdout)
     assert "WARNING suppressed-value-recomputable x1" in out.stdout
     assert out.stdout.rstrip().endswith("INVALID: 11 error(s), 1 warning(s)")
 
@@ -60,7 +61,8 @@ def test_html_is_self_contained_and_does_not_copy_records(cli, tmp_path):
     cli("validate", str(INVALID), "--format", "html", "--output", str(target))
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "INVALID" in html
-    assert "<script" not in html and "http://" not in html and "https://" not in html
+    # no external file: the one script (the filters) is inline
+    assert "<script src" not in html and "<link" not in html and "http://" not in html and "https://" not in html
     assert "Value is not numerator / denominator x multiplier" in html
     # locates, never dumps: no whole input line appears in the report
     for line in INVALID.read_text(encoding="utf-8").splitlines()[1:]:

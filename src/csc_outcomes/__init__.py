@@ -1,7 +1,44 @@
-"""csc-outcomes: common outcome measures for children's social care in England."""
+"""csc-outcomes: common outcome measures for children's social care in England.
+
+The Python API (see docs/python-api.md):
+
+    import csc_outcomes as co
+    report = co.validate("our-return.csv")       # a path, a pandas/polars DataFrame or an Arrow table
+    report.valid, report.errors, report.to_pandas()
+    co.harmonise("local.csv", mapping="spec.yaml").to_pandas()
+    co.load_standard("1.0.0").indicators["cla_rate_31mar"].name
+
+Names are looked up on first use, so `import csc_outcomes` (and the command line) stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# name -> module that defines it; compute and compare join here when they land (issues 8 and 11)
+_API = {
+    "validate": "csc_outcomes.api",
+    "harmonise": "csc_outcomes.api",
+    "load_standard": "csc_outcomes.api",
+    "Harmonised": "csc_outcomes.api",
+    "Report": "csc_outcomes.report.model",
+    "Issue": "csc_outcomes.report.model",
+    "Severity": "csc_outcomes.report.model",
+    "Standard": "csc_outcomes.standard",
+    "Indicator": "csc_outcomes.standard",
+    "InputError": "csc_outcomes.validators.reading",
+}
+
+__all__ = [*_API, "__version__"]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from importlib import import_module
+
+        value = getattr(import_module(_API[name]), name)
+        globals()[name] = value
+        return value
     # looked up on demand: importlib.metadata costs 30 ms at every start of the command line
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
@@ -10,4 +47,8 @@ def __getattr__(name: str) -> str:
             return version("csc-outcomes")
         except PackageNotFoundError:  # a source tree that was never installed
             return "0+unknown"
-    raise AttributeError(name)
+    raise AttributeError(f"module 'csc_outcomes' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -14,6 +14,9 @@ from csc_outcomes.resources import schema_path
 def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | None = None) -> Report:
     """Mapping specs against the model and the catalogue (the indicators they target must exist)."""
     from csc_outcomes import safe_yaml
+    from csc_outcomes.catalogue.authoring import require_authoring
+
+    require_authoring()
     from csc_outcomes.catalogue import problems as P
     from csc_outcomes.catalogue.schema_check import class_schema
     from csc_outcomes.catalogue.source import read_source
@@ -83,6 +86,9 @@ def _lints(source, broken: bool) -> list[Issue]:
 
 def check_catalogue(root: Path, schema_file: Path | None = None) -> Report:
     """Every problem in the catalogue at `root`; raises CatalogueReadError if it is no folder."""
+    from csc_outcomes.catalogue.authoring import require_authoring
+
+    require_authoring()
     started = time.perf_counter()
     source = read_source(Path(root))
     task = Task(name=str(root))

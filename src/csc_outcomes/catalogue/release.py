@@ -1,7 +1,8 @@
 """Compile the catalogue source into a release: the artefacts runtime commands read.
 
 A release folder holds catalogue.json (the resolved catalogue, one document) and
-datapackage.json (the Frictionless Data Package of the return: Table Schema and code lists).
+datapackage.json and return.schema.json (the Frictionless Data Package of the return and its
+Table Schema, with the code lists), usable with the frictionless tools alone.
 Builds are deterministic: the same source gives the same bytes.
 """
 
@@ -27,27 +28,65 @@ def compile_catalogue(source_dir: Path) -> Catalogue:
     return Catalogue(source.document())
 
 
-def data_package(catalogue: Catalogue, schema_file: Path) -> dict[str, Any]:
+SCHEMA_FILE = "return.schema.json"
+TEMPLATE_CSV = "templates/return-template.csv"
+
+# What `csc-outcomes validate` checks beyond the Table Schema: said in the package itself, so
+# that someone using it with the frictionless tools alone knows what they are not checking.
+RULES_BEYOND_TABLE_SCHEMA = (
+    "The Table Schema checks the header, types, GSS symbols, required cells, code lists, "
+    "patterns and duplicate keys. The framework's rules, which `csc-outcomes validate` adds, are "
+    "not Table Schema: the time identifier suits the indicator's period and YYYYZZ years are "
+    "consecutive; geography columns are filled or blank by level, and the LA code is valid on "
+    "the period's reference date and agrees with old_la_code, la_name and the region; the "
+    "indicator is active in this version and declares the breakdown; numerator and denominator "
+    "are present where defined, not negative, a percentage's numerator not above its "
+    "denominator, and value = numerator / denominator x multiplier at the indicator's rounding; "
+    "breakdowns add up to their Total; a suppressed value cannot be recomputed; the optional "
+    "match_type column holds a match type; and, against an indicator set, completeness."
+)
+
+
+def data_package(catalogue: Catalogue, schema_file: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Data Package of the return (Data Package v2) and its Table Schema, published as two
+    files so the schema can be given to `frictionless validate FILE --schema` directly.
+
+    The resource's path is the CSV template shipped in the release, so the package validates as
+    it stands; a user points `path` at their own CSV or XLSX. Excel stores codes such as 2025 or
+    805 as numbers: the dialect reads every XLSX cell as text, as csc-outcomes does.
+    """
     from csc_outcomes.validators.table_schema import table_schema
 
     fw = catalogue.framework
-    return {
-        "profile": "tabular-data-package",
+    schema, optional = table_schema(schema_file, catalogue)
+    resource: dict[str, Any] = {
+        "name": "return",
+        "type": "table",
+        "path": TEMPLATE_CSV,
+        "encoding": "utf-8",
+        "description": (
+            "A return: one row per period, place, indicator and breakdown. `path` is the empty "
+            "CSV template; point it at your own CSV or XLSX file, or run "
+            f"`frictionless validate your-return.csv --schema {SCHEMA_FILE}`. "
+            + RULES_BEYOND_TABLE_SCHEMA),
+        "dialect": {"excel": {"stringified": True}},
+        "schema": SCHEMA_FILE,
+    }
+    if optional:
+        # Not Table Schema: columns a return may add, which `fieldsMatch: subset` lets through
+        # unchecked; csc-outcomes reads their definitions from here and checks them.
+        resource["optionalFields"] = optional
+    package = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": f"{fw['id']}-return",
         "title": f"{fw['name']}: return",
+        "description": (f"The return format of framework version {fw['version']}, as a Frictionless "
+                        "Data Package usable with the official frictionless tools alone."),
         "version": fw["version"],
         "licenses": [{"path": fw["licence"], "title": "Open Government Licence v3.0"}],
-        "resources": [
-            {
-                "name": "return",
-                "path": "return.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "encoding": "utf-8",
-                "schema": table_schema(schema_file, catalogue),
-            }
-        ],
+        "resources": [resource],
     }
+    return package, schema
 
 
 def rule_pack(catalogue: Catalogue, table: dict[str, Any]) -> dict[str, Any]:
@@ -174,21 +213,24 @@ def _write(path: Path, content: str | bytes) -> None:
 
 def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     """Write every artefact of the release to output/<version>/ and return that folder."""
+    from csc_outcomes.catalogue.authoring import require_authoring
+
+    require_authoring()
     from csc_outcomes.catalogue.pages import pages
     from csc_outcomes.catalogue.templates import csv_template, xlsx_template
 
     catalogue = compile_catalogue(source_dir)
     target = output / catalogue.version
-    package = data_package(catalogue, schema_file)
-    table = package["resources"][0]["schema"]
+    package, table = data_package(catalogue, schema_file)
     _write(target / "catalogue.json", _dump(catalogue.document))
     _write(target / "datapackage.json", _dump(package))
+    _write(target / SCHEMA_FILE, _dump(table))
     _write(target / "schema.json", _dump(json_schema(schema_file)))
     pack = rule_pack(catalogue, table)
     _write(target / "rulepack.json", _dump(pack))
     add_rule_packs(output)
-    _write(target / "templates" / "return-template.csv", csv_template(table))
-    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue.framework))
+    _write(target / TEMPLATE_CSV, csv_template(table))
+    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue))
     for name, text in pages(catalogue).items():
         _write(target / "docs" / name, text)
     previous = previous_release(catalogue)

@@ -15,6 +15,7 @@ class ReportFormat(str, Enum):
     junit = "junit"
     github = "github"
     html = "html"
+    xlsx = "xlsx"
 
 
 class Engine(str, Enum):
@@ -30,7 +31,8 @@ def validate(
     require_complete: Annotated[bool, typer.Option(
         "--require-complete", help="With --set, a missing indicator, place or period is an error.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="duckdb (fast, default) or frictionless (reference).")] = Engine.duckdb,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="Report format (xlsx: a workbook, written to --output).")] = ReportFormat.text,
     output: OutputOption = None,
     sheet: Annotated[Optional[str], typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")] = None,
     header_row: Annotated[int, typer.Option("--header-row", help="The row holding the header (default 1).")] = 1,
@@ -60,6 +62,20 @@ def validate(
     report = reports[0] if len(reports) == 1 else Report(
         [t for r in reports for t in r.tasks], meta={**reports[0].meta, "input": f"{len(files)} files"},
         seconds=sum(r.seconds for r in reports))
+    if format is ReportFormat.xlsx and output is None:
+        from csc_outcomes.cli.errors import UsageError
+
+        raise UsageError("--format xlsx writes a workbook: name the file with --output, e.g. --output report.xlsx")
+    if format is ReportFormat.xlsx:
+        from csc_outcomes.report.xlsx import to_xlsx
+
+        try:
+            output.write_bytes(to_xlsx(report))
+        except OSError as exc:
+            from csc_outcomes.cli.errors import UsageError
+
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        raise typer.Exit(report.exit_code)
     if format is ReportFormat.text:
         from csc_outcomes.report.text import render as text
     elif format is ReportFormat.html:

@@ -32,7 +32,15 @@ class Release:
 
     @property
     def table_schema(self) -> dict[str, Any]:
-        return self.package["resources"][0]["schema"]
+        """The return's Table Schema as csc-outcomes checks it: the published schema (inline or,
+        from the standalone packages on, a file beside datapackage.json) plus the resource's
+        optional columns, flagged `x-optional` in memory only (never published)."""
+        resource = self.package["resources"][0]
+        schema = resource["schema"]
+        if isinstance(schema, str):
+            schema = json.loads((self.folder / schema).read_text(encoding="utf-8"))
+        optional = [{**f, "x-optional": True} for f in resource.get("optionalFields", [])]
+        return {**schema, "fields": [*schema["fields"], *optional]} if optional else schema
 
     @property
     def rule_pack(self) -> dict[str, Any]:

@@ -74,7 +74,12 @@ def clip_quotes(text: str | None, tokens: bool = True) -> str | None:
 
 @dataclass
 class Issue:
-    """One problem at one place. `row` is the row number a spreadsheet shows (header = 1)."""
+    """One problem at one place. `row` is the row number a spreadsheet shows (header = 1).
+
+    The context an analyst acts on is part of the model, added once (report/context.py) and
+    rendered by every renderer: `column`, the spreadsheet column letter of `field`; the
+    authority (name and code) and the indicator (id and name) of the row.
+    """
 
     type: ErrorType
     message: str
@@ -84,6 +89,11 @@ class Issue:
     file: str | None = None
     note: str | None = None
     severity: Severity | None = None
+    column: str | None = None
+    authority: str | None = None
+    authority_code: str | None = None
+    indicator_id: str | None = None
+    indicator_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.severity is None:
@@ -105,7 +115,8 @@ class Issue:
             "message": self.message,
             "hint": self.type.hint,
         }
-        for key in ("file", "row", "field", "cell", "note"):
+        for key in ("file", "row", "field", "column", "cell", "note", "authority", "authority_code", "indicator_id",
+                    "indicator_name"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -154,8 +165,49 @@ class Report:
     def issues(self) -> list[Issue]:
         return [i for t in self.tasks for i in t.issues]
 
+    @property
+    def errors(self) -> list[Issue]:
+        """The listed problems that make the input invalid."""
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    def to_pandas(self) -> Any:
+        """One row per listed problem, with its place and context: what a notebook filters and sorts.
+        Needs pandas (not a dependency of the command line)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("Report.to_pandas() needs pandas: pip install pandas") from exc
+        rows = [{"file": i.file or t.name, **{k: v for k, v in i.to_dict().items() if k != "file"}}
+                for t in self.tasks for i in t.issues]
+        columns = ["file", "row", "field", "column", "authority", "authority_code", "indicator_id", "indicator_name",
+                   "type", "severity", "title", "message", "cell", "note", "hint"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
     def count(self, severity: Severity) -> int:
         return sum(t.count(severity) for t in self.tasks)
+
+    def summary(self, by: str) -> list[dict[str, Any]]:
+        """The listed problems counted by "authority", "indicator" or "type", most errors first:
+        the opening of every human-readable report. Problems with no row (a missing column) count
+        under key None. Problems beyond those listed (`more`) have no row context and are not in it."""
+        keys = {"authority": ("authority_code", "authority"), "indicator": ("indicator_id", "indicator_name"),
+                "type": ("code", None)}[by]
+        counts: dict[Any, dict[str, Any]] = {}
+        for issue in self.issues:
+            key = getattr(issue, keys[0])
+            name = getattr(issue, keys[1]) if keys[1] else issue.type.title
+            if by == "authority" and key is None and name is not None:
+                key = name  # a name the catalogue does not know, with no code
+            entry = counts.setdefault(key, {"key": key, "name": name, "errors": 0, "warnings": 0, "infos": 0})
+            entry["name"] = entry["name"] or name
+            entry[{Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "infos"}[issue.severity]] += 1
+        return sorted(counts.values(), key=lambda e: (-e["errors"], -e["warnings"], e["key"] is None, str(e["key"])))
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Rows of the named keys, in a stable order: what a test compares against a literal."""

@@ -131,6 +131,10 @@ def load(con: Any, table: Table, fields: list[str], column_of: dict[str, int], l
     # messages quote a cell only as far as needed to find it: a return can hold personal data
     con.execute(f"CREATE OR REPLACE TEMP MACRO clip(x) AS CASE WHEN length(x) > {MAX_CELL} "
                 f"THEN left(x, {MAX_CELL - 1}) || '…' ELSE x END")
+    if getattr(table, "frame", None) is not None:  # a DataFrame given to the Python API: no CSV
+        from csc_outcomes.validators.dataframe import load_frame
+
+        return load_frame(con, table, fields, column_of)
     con.execute(f"CREATE TABLE raw AS SELECT * FROM {_read_csv_sql(str(table.path), width, 'rej', table.max_line_size())}")
     records = con.execute("SELECT (SELECT count(*) FROM raw) + (SELECT count(DISTINCT line) FROM rej)").fetchone()[0]
     # fewer records than lines means empty lines (skipped by DuckDB) or line breaks inside cells

@@ -4,6 +4,13 @@ LinkML has no Table Schema generator (linkml issue 861), so this is ours: the Re
 gives the fields, their types, required flags, anchored patterns and the primary key; the
 `values_from` and `missing_values_from` annotations bind columns to the catalogue's code lists.
 Build time only: it imports linkml. The result is compiled into each release.
+
+The schema is standard Table Schema v2, usable on its own with the official frictionless tools:
+columns are matched by name and a return may carry extra columns (`fieldsMatch: subset`, as
+`csc-outcomes validate` ignores them with a warning). A column the model marks optional (such as
+`match_type`, written by `harmonise`) cannot be expressed per field in Table Schema, so it is
+kept out of `fields` and published beside the schema as `optionalFields` of the resource: the
+frictionless tools let it through unchecked, csc-outcomes checks its codes.
 """
 
 from __future__ import annotations
@@ -41,11 +48,16 @@ def _anchored(pattern: str) -> str:
     return ("" if pattern.startswith("^") else "^") + pattern + ("" if pattern.endswith("$") else "$")
 
 
-def table_schema(schema_file: Path, catalogue: Catalogue) -> dict[str, Any]:
+TABLE_SCHEMA_V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+def table_schema(schema_file: Path, catalogue: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The Table Schema of the return, and the descriptors of its optional columns."""
     from linkml_runtime.utils.schemaview import SchemaView
 
     view = SchemaView(str(schema_file))
     fields: list[dict[str, Any]] = []
+    optional: list[dict[str, Any]] = []
     for slot in view.class_induced_slots(RETURN_CLASS):
         notes = {tag: slot.annotations[tag].value for tag in (slot.annotations._keys() if slot.annotations else [])}
         field: dict[str, Any] = {"name": slot.name, "type": _TYPES.get(slot.range or "string", "string")}
@@ -62,11 +74,12 @@ def table_schema(schema_file: Path, catalogue: Catalogue) -> dict[str, Any]:
             constraints["pattern"] = _anchored(slot.pattern)
         if notes.get("values_from"):
             constraints["enum"] = _values(notes["values_from"], catalogue, view)
-        if str(notes.get("optional_column", "")).lower() == "true":
-            field["x-optional"] = True  # the column may be absent (Table Schema allows extra properties)
         if constraints:
             field["constraints"] = constraints
-        fields.append(field)
+        is_optional = str(notes.get("optional_column", "")).lower() == "true"
+        (optional if is_optional else fields).append(field)
     keys = view.get_class(RETURN_CLASS).unique_keys or {}
     primary = next(iter(keys.values())).unique_key_slots if keys else []
-    return {"fields": fields, "primaryKey": list(primary), "missingValues": [""]}
+    schema = {"$schema": TABLE_SCHEMA_V2, "fields": fields, "fieldsMatch": "subset",
+              "primaryKey": list(primary), "missingValues": [""]}
+    return schema, optional

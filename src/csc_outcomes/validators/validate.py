@@ -13,7 +13,7 @@ from csc_outcomes.releases import Release, load_release
 from csc_outcomes.report import Report, Task
 from csc_outcomes.validators.findings import PADDED_TYPES, Findings
 from csc_outcomes.validators.header import check_header
-from csc_outcomes.validators.reading import InputError, read_input
+from csc_outcomes.validators.reading import InputError, Table, read_input
 
 ENGINES = ("duckdb", "frictionless")
 MEMORY_LIMIT = "300MB"  # DuckDB's share; the same peak at 5M rows as at 1M (bench/validate.py)
@@ -74,10 +74,12 @@ def _reference(table, schema, field_names, column_of, present, catalogue, rules_
     return rows
 
 
-def validate_file(path: Path, *, framework_version: str | None = None, engine: str = "duckdb",
+def validate_file(path: Path | Table, *, framework_version: str | None = None, engine: str = "duckdb",
                   indicator_set: str | None = None, require_complete: bool = False, sheet: str | None = None,
                   header_row: int = 1, encoding: str | None = None, release: Release | None = None) -> Report:
-    """The report on one return. Raises InputError when the file cannot be read at all."""
+    """The report on one return. Raises InputError when the file cannot be read at all.
+
+    `path` may also be an opened Table (the Python API passes a DataFrame that way)."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
     started = time.perf_counter()
@@ -88,7 +90,10 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
                          f"its sets are: {', '.join(sorted(catalogue.indicator_sets))}")
     schema = release.table_schema
     field_names = [f["name"] for f in schema["fields"]]
-    with read_input(Path(path), sheet=sheet, header_row=header_row, encoding=encoding) as table:
+    opened = path if isinstance(path, Table) else read_input(Path(path), sheet=sheet, header_row=header_row,
+                                                              encoding=encoding)
+    name = str(opened.source) if isinstance(path, Table) else str(path)
+    with opened as table:
         optional = frozenset(f["name"] for f in schema["fields"] if f.get("x-optional"))
         header = check_header(table.labels, field_names, header_row=table.first_row - 1, optional=optional)
         present = set(header.column_of)
@@ -111,9 +116,12 @@ def validate_file(path: Path, *, framework_version: str | None = None, engine: s
             findings.issues.append(Issue(E.NO_ROWS, "no data rows after the header", row=table.first_row))
         _dedupe(findings)
         findings.cap()
-        task = Task(name=str(path), issues=findings.issues, more=findings.more,
+        from csc_outcomes.report.context import add_context
+
+        add_context(findings.issues, table, field_names, header.column_of, catalogue)
+        task = Task(name=name, issues=findings.issues, more=findings.more,
                     stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
-        meta = {"title": "csc-outcomes validate", "input": str(path), "framework_version": release.version,
+        meta = {"title": "csc-outcomes validate", "input": name, "framework_version": release.version,
                 "engine": engine}
         if indicator_set:
             meta["indicator_set"] = indicator_set
