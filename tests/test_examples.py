@@ -26,7 +26,9 @@ def _load(path: Path):
 
 def test_every_class_of_the_model_has_examples_both_ways():
     classes = {"Framework", "Outcome", "IndicatorSet", "Indicator", "Quantity", "PeriodSpec", "Disaggregation",
-               "CodeList", "Code", "DataSource", "Interpretation", "KnownVariant", "ChangeNote"}
+               "CodeList", "Code", "DataSource", "Interpretation", "KnownVariant", "ChangeNote",
+               "EvaluationPlan", "TheoryOfChange", "TheoryOfChangeStep", "PlannedOutcome", "PlannedFigure",
+               "ResultSet", "ReportedResult", "ServiceAudit", "AuditCondition"}
     assert classes <= {_class_of(p) for p in VALID}
     assert classes - {"CodeList"} <= {_class_of(p) for p in INVALID}
 

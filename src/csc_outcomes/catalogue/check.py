@@ -36,11 +36,26 @@ def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | N
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
                 task.add(Issue(P.YAML_ERROR, f"cannot read: {str(exc).splitlines()[0]}", file=str(file)))
                 continue
+            if isinstance(spec, dict) and ("planned_outcomes" in spec or {"plan", "results"} <= set(spec)):
+                task.extend(_plan_or_results(spec, str(file), schema_file or schema_path()))
+                continue
             for problem in spec_problems(spec, schema, indicators, version):
                 where, _, message = problem.partition(": ")
                 task.add(Issue(P.MAPPING_PROBLEM, message or where, file=str(file), field=where if message else None))
     task.stats = {"files": files}
     return Report([task], meta={"title": "csc-outcomes check (mapping specs)"}, seconds=time.perf_counter() - started)
+
+
+def _plan_or_results(document: dict, file: str, schema_file: Path) -> list[Issue]:
+    """An evaluation plan or a result set found among the files to check."""
+    from csc_outcomes.catalogue.schema_check import class_schema
+    from csc_outcomes.catalogue.source import _plain
+    from csc_outcomes.plans.check import plan_issues, schema_issues
+
+    document = _plain(document)  # YAML dates as ISO text, as every other reader of plans gives them
+    if "planned_outcomes" in document:
+        return plan_issues(document, file, class_schema(schema_file, "EvaluationPlan"))
+    return schema_issues(document, class_schema(schema_file, "ResultSet"), file)
 
 
 def check_catalogue(root: Path, schema_file: Path | None = None) -> Report:

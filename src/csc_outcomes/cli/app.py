@@ -12,6 +12,7 @@ from csc_outcomes.cli import diff as diff_cmd
 from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
 from csc_outcomes.cli import mappings as mappings_cmd
+from csc_outcomes.cli import plan as plan_cmd
 from csc_outcomes.cli import release as release_cmd
 from csc_outcomes.cli import validate as validate_cmd
 
@@ -31,6 +32,7 @@ app.command("diff")(diff_cmd.diff)
 app.add_typer(indicators_cmd.app, name="indicators")
 app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(release_cmd.app, name="release")
+app.add_typer(plan_cmd.app, name="plan")
 
 
 def main() -> None:
@@ -57,8 +59,9 @@ def main() -> None:
 def _known_input_error(exc: Exception) -> str | None:
     from csc_outcomes.catalogue import CatalogueReadError
     from csc_outcomes.harmonise.spec import SpecError
+    from csc_outcomes.plans.document import PlanReadError
     from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, (CatalogueReadError, InputError, SpecError)):
+    if isinstance(exc, (CatalogueReadError, InputError, SpecError, PlanReadError)):
         return str(exc)
     return None
