@@ -8,6 +8,7 @@ import sys
 import typer
 
 from csc_outcomes.cli import check as check_cmd
+from csc_outcomes.cli import compare as compare_cmd
 from csc_outcomes.cli import diff as diff_cmd
 from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
@@ -29,6 +30,7 @@ app.command("check")(check_cmd.check)
 app.command("validate")(validate_cmd.validate)
 app.command("harmonise")(harmonise_cmd.harmonise)
 app.command("diff")(diff_cmd.diff)
+app.command("compare")(compare_cmd.compare)
 app.add_typer(indicators_cmd.app, name="indicators")
 app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(release_cmd.app, name="release")
@@ -59,9 +61,12 @@ def main() -> None:
 def _known_input_error(exc: Exception) -> str | None:
     from csc_outcomes.catalogue import CatalogueReadError
     from csc_outcomes.harmonise.spec import SpecError
+    from csc_outcomes.compare.compute import CompareError
+    from csc_outcomes.compare.neighbours import NeighbourModelError
     from csc_outcomes.plans.document import PlanReadError
     from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, (CatalogueReadError, InputError, SpecError, PlanReadError)):
+    if isinstance(exc, (CatalogueReadError, InputError, SpecError, PlanReadError, CompareError,
+                        NeighbourModelError)):
         return str(exc)
     return None
