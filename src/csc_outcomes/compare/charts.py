@@ -69,7 +69,19 @@ def trend_svg(title: str, subtitle: str, records: list[dict[str, Any]], dp: int,
     published = {r["time_period"]: r for r in records if r["published"]}
     own = {r["time_period"]: r for r in records if not r["published"]}
     values = [r[key] for r in records for key, *_ in SERIES if r.get(key) is not None]
-    left, right, top, bottom = 64, 20, 86, 48
+    # the legend first: it wraps onto as many rows as the width needs, and the plot starts below it
+    items = [(key, label, colour, dash, stroke, shape) for key, label, colour, dash, stroke, shape in SERIES
+             if any(r.get(key) is not None for r in records)]
+    if own:
+        items.append(("own", "not yet published", SERIES[0][2], "", 0, "hollow"))
+    legend, x, row = [], 64, 0
+    for item in items:
+        w = 40 + 7.2 * len(item[1])
+        if x + w > width - 20 and x > 64:
+            x, row = 64, row + 1
+        legend.append((x, 60 + 22 * row, item))
+        x += w
+    left, right, top, bottom = 64, 20, 86 + 22 * row, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     ticks = _nice_ticks(min(values + [0.0]) if values else 0.0, max(values) if values else 1.0)
     low, high = ticks[0], ticks[-1]
@@ -89,18 +101,14 @@ def trend_svg(title: str, subtitle: str, records: list[dict[str, Any]], dp: int,
            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
            f'<text x="{left}" y="22" font-size="16" font-weight="bold" fill="#0b0c0c">{escape(title[:90])}</text>',
            f'<text x="{left}" y="40" fill="#505a5f">{escape(subtitle[:110])}</text>']
-    legend_x = left
-    for key, label, colour, dash, stroke, shape in SERIES:
-        if not any(r.get(key) is not None for r in records):
-            continue
-        out.append(f'<line x1="{legend_x}" y1="60" x2="{legend_x + 24}" y2="60" stroke="{colour}" stroke-width="{stroke}"'
-                   + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
-        out.append(_marker(shape, legend_x + 12, 60, colour))
-        out.append(f'<text x="{legend_x + 30}" y="64" fill="#0b0c0c">{escape(label)}</text>')
-        legend_x += 40 + 7.2 * len(label)
-    if own:
-        out.append(_marker("circle", legend_x + 12, 60, SERIES[0][2], hollow=True))
-        out.append(f'<text x="{legend_x + 22}" y="64" fill="#0b0c0c">not yet published</text>')
+    for lx, ly, (key, label, colour, dash, stroke, shape) in legend:
+        if shape == "hollow":
+            out.append(_marker("circle", lx + 12, ly, colour, hollow=True))
+        else:
+            out.append(f'<line x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" stroke="{colour}" stroke-width="{stroke}"'
+                       + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            out.append(_marker(shape, lx + 12, ly, colour))
+        out.append(f'<text x="{lx + 30}" y="{ly + 4}" fill="#0b0c0c">{escape(label)}</text>')
     for tick in ticks:
         y = y_of(tick)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#dddddd"/>')
