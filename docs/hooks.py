@@ -12,7 +12,13 @@ def on_pre_build(config, **kwargs) -> None:
     docs = Path(config["docs_dir"])
     versions = available_versions()
     newest = load_release(versions[-1])
+    from csc_outcomes.compare.pages import published_figures
+
+    figures = published_figures(newest)
     for name, text in pages(newest.catalogue).items():
+        ident = Path(name).stem
+        if name.startswith("indicators/") and ident in figures:
+            text = text.rstrip("\n") + "\n\n" + figures[ident]
         target = docs / "catalogue" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -27,7 +27,9 @@ def _load(path: Path):
 def test_every_class_of_the_model_has_examples_both_ways():
     classes = {"Framework", "Outcome", "IndicatorSet", "Indicator", "Quantity", "PeriodSpec", "Disaggregation",
                "CodeList", "Code", "DataSource", "Interpretation", "KnownVariant", "ChangeNote",
-               "OutcomeFramework", "FrameworkOutcome", "SetGroup", "SetEntry"}
+               "OutcomeFramework", "FrameworkOutcome", "SetGroup", "SetEntry",
+               "EvaluationPlan", "TheoryOfChange", "TheoryOfChangeStep", "PlannedOutcome", "PlannedFigure",
+               "ResultSet", "ReportedResult", "ServiceAudit", "AuditCondition"}
     assert classes <= {_class_of(p) for p in VALID}
     assert classes - {"CodeList"} <= {_class_of(p) for p in INVALID}
 

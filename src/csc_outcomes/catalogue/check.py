@@ -41,6 +41,9 @@ def check_mappings(paths: list[Path], catalogue_dir: Path, schema_file: Path | N
             except safe_yaml.YamlError as exc:
                 task.add(Issue(P.YAML_ERROR, f"cannot read: {exc}", file=str(file)))
                 continue
+            if isinstance(spec, dict) and ("planned_outcomes" in spec or {"plan", "results"} <= set(spec)):
+                task.extend(_plan_or_results(spec, str(file), schema_file or schema_path()))
+                continue
             declared = spec.get("framework_version") if isinstance(spec, dict) else None
             targets, against = _framework_of(declared, indicators, version)
             if targets is None:
@@ -82,6 +85,18 @@ def _lints(source, broken: bool) -> list[Issue]:
             if not broken:
                 raise
     return found
+
+
+def _plan_or_results(document: dict, file: str, schema_file: Path) -> list[Issue]:
+    """An evaluation plan or a result set found among the files to check."""
+    from csc_outcomes.catalogue.schema_check import class_schema
+    from csc_outcomes.catalogue.source import _plain
+    from csc_outcomes.plans.check import plan_issues, schema_issues
+
+    document = _plain(document)  # YAML dates as ISO text, as every other reader of plans gives them
+    if "planned_outcomes" in document:
+        return plan_issues(document, file, class_schema(schema_file, "EvaluationPlan"))
+    return schema_issues(document, class_schema(schema_file, "ResultSet"), file)
 
 
 def check_catalogue(root: Path, schema_file: Path | None = None) -> Report:

@@ -211,8 +211,11 @@ def _write(path: Path, content: str | bytes) -> None:
             f.write(content)
 
 
-def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
-    """Write every artefact of the release to output/<version>/ and return that folder."""
+def build_release(source_dir: Path, schema_file: Path, output: Path, sources: Path | None = None) -> Path:
+    """Write every artefact of the release to output/<version>/ and return that folder.
+
+    `sources` is the folder of published DfE files the mapping specs in mappings/dfe read (in a
+    checkout: tests/data/dfe); from them the release's published baseline is built, for compare."""
     from csc_outcomes.catalogue.authoring import require_authoring
 
     require_authoring()
@@ -236,7 +239,21 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     previous = previous_release(catalogue)
     _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous, pack, _pack_of(previous)))
     write_conformance_pack(source_dir, target / "conformance")
+    sources = sources or published_sources()
+    if sources is not None:
+        from csc_outcomes.compare.baseline import build_baseline
+        from csc_outcomes.resources import data_dir
+
+        build_baseline(data_dir("mappings") / "dfe", sources, target)
     return target
+
+
+def published_sources() -> Path | None:
+    """The published DfE files of a checkout (tests/data/dfe), which the baseline is built from."""
+    from csc_outcomes.resources import data_dir
+
+    folder = data_dir("mappings").parent / "tests" / "data" / "dfe"
+    return folder if folder.is_dir() else None
 
 
 def write_conformance_pack(source_dir: Path, target: Path) -> None:

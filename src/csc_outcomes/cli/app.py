@@ -9,11 +9,13 @@ import typer
 
 from csc_outcomes.cli import check as check_cmd
 from csc_outcomes.cli import compute as compute_cmd
+from csc_outcomes.cli import compare as compare_cmd
 from csc_outcomes.cli import diff as diff_cmd
 from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
 from csc_outcomes.cli import mappings as mappings_cmd
 from csc_outcomes.cli import methods as methods_cmd
+from csc_outcomes.cli import plan as plan_cmd
 from csc_outcomes.cli import release as release_cmd
 from csc_outcomes.cli import validate as validate_cmd
 
@@ -31,10 +33,12 @@ app.command("validate")(validate_cmd.validate)
 app.command("harmonise")(harmonise_cmd.harmonise)
 app.command("compute")(compute_cmd.compute)
 app.command("diff")(diff_cmd.diff)
+app.command("compare")(compare_cmd.compare)
 app.add_typer(indicators_cmd.app, name="indicators")
 app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(methods_cmd.app, name="methods")
 app.add_typer(release_cmd.app, name="release")
+app.add_typer(plan_cmd.app, name="plan")
 
 
 def main() -> None:
@@ -83,10 +87,14 @@ def _known_input_error(exc: Exception) -> str | None:
 
     from csc_outcomes.catalogue import CatalogueReadError
     from csc_outcomes.harmonise.spec import SpecError
+    from csc_outcomes.compare.compute import CompareError
+    from csc_outcomes.compare.neighbours import NeighbourModelError
+    from csc_outcomes.plans.document import PlanReadError
     from csc_outcomes.safe_yaml import YamlError
     from csc_outcomes.validators.reading import InputError
 
-    if isinstance(exc, (CatalogueReadError, InputError, SpecError, YamlError)):
+    if isinstance(exc, (CatalogueReadError, InputError, SpecError, YamlError, PlanReadError, CompareError,
+                        NeighbourModelError)):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EDQUOT, errno.EROFS,
                                                   errno.EACCES, errno.ENAMETOOLONG):
