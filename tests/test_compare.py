@@ -52,7 +52,9 @@ def _number(text: str) -> float | None:
 def _published(spec_file: Path) -> dict[str, list[dict]]:
     """indicator -> the published rows DfE's file holds for it (the spec's declarative filters, read as data)."""
     spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-    rows = _rows(DFE / spec["source"]["description"])
+    if spec["source"]["format"] != "csv":
+        return {}
+    rows = [row for name in spec["source"]["files"] for row in _rows(DFE / name)]
 
     def selected(row: dict, conditions: list[dict]) -> bool:
         for c in conditions:

@@ -11,6 +11,7 @@ per indicator, and any shortfall is a problem.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,25 @@ def _checks(pack: dict[str, Any]) -> dict[tuple[str, str, str, int], dict[str, A
     return out
 
 
+# The compiler answers a field's code list either inline (a short list: NOT IN ('a', 'b')) or by a
+# join with the list's table (a long one: t carries _in_<field>); which one follows the list's
+# length, that is the catalogue's data, whose changes are classified above. Both forms are read
+# as the same check.
+_INLINE_LIST = re.compile(r"(\"\w+\") NOT IN \((?:'(?:[^']|'')*'(?:, )?)+\)")
+_JOINED_LIST = re.compile(r"NOT _in_(\w+)")
+_JOIN_COLUMN = re.compile(r",\s*e_(\w+)\.v\s+IS\s+NOT\s+NULL\s+AS\s+_in_\1")
+_JOIN = re.compile(r"\s*LEFT\s+JOIN\s+enum_(\w+)\s+e_\1\s+ON\s+e_\1\.v\s*=\s*r\.\"\1\"")
+
+
+def _data_free(sql: Any) -> Any:
+    """A compiled check or setup statement with its code lists abstracted (see above)."""
+    if not isinstance(sql, str):
+        return sql
+    sql = _INLINE_LIST.sub(lambda m: f"{m.group(1)} NOT IN <codes>", sql)
+    sql = _JOINED_LIST.sub(lambda m: f'"{m.group(1)}" NOT IN <codes>', sql)
+    return " ".join(_JOIN.sub("", _JOIN_COLUMN.sub("", sql)).split())
+
+
 def _rule_pack_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """How the checks of the standard changed, classified by what they do to a return's validity.
 
@@ -262,7 +282,7 @@ def _rule_pack_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]
                                   "a return that passed may now fail" if level == "major" else "a new warning or note"))
         else:
             x, y = a[key], b[key]
-            logic = [k for k in ("where", "sql", "requires", "relation") if x.get(k) != y.get(k)]
+            logic = [k for k in ("where", "sql", "requires", "relation") if _data_free(x.get(k)) != _data_free(y.get(k))]
             words = [k for k in ("message", "cell", "note") if x.get(k) != y.get(k)]
             if logic:
                 changes.append(Change("rule", name, kind, "changed", "major",
@@ -279,7 +299,8 @@ def _rule_pack_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]
         wording = [k for k in ("title", "description", "hint") if x.get(k) != y.get(k)]
         if wording:
             changes.append(Change("rule", code, ", ".join(wording), "changed", "patch", ""))
-    if old.get("setup") != new.get("setup") or old.get("set_setup") != new.get("set_setup"):
+    if [_data_free(s) for s in old.get("setup", []) + old.get("set_setup", [])] != \
+            [_data_free(s) for s in new.get("setup", []) + new.get("set_setup", [])]:
         changes.append(Change("rule", "setup", "setup", "changed", "major",
                               "the SQL that prepares a return for the checks changed"))
     return changes

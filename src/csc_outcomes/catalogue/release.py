@@ -95,14 +95,38 @@ def rule_pack(catalogue: Catalogue, table: dict[str, Any]) -> dict[str, Any]:
     return compile_pack(catalogue, table)
 
 
-def add_rule_packs(output: Path) -> None:
-    """Releases shipped before rule packs existed get one, compiled from their own catalogue.json
-    and datapackage.json (which stay as they are); a release's existing pack is never rewritten."""
-    for folder in sorted(p for p in output.iterdir() if p.is_dir()):
-        if (folder / "catalogue.json").is_file() and not (folder / "rulepack.json").is_file():
+# What a release publishes as the standard (frozen once published) and what is compiled from it
+# for the tools (re-issued for every shipped release when the compilers improve, from the
+# release's own catalogue.json, so validating against 1.0.0 keeps meaning 1.0.0's definitions).
+# The rule pack is the rules themselves: a release that had none gets one compiled from its own
+# catalogue, once; a pack, once written, is never rewritten (a change to a rule is a new release).
+CONTENT = ("catalogue.json", "schema.json", "CHANGELOG.md", "docs/")
+WRITTEN_ONCE = ("rulepack.json",)
+
+
+def derived_artefacts(catalogue: Catalogue, schema_file: Path) -> dict[str, str | bytes]:
+    """The artefacts the runtime compiles from a catalogue: the Data Package and its Table Schema,
+    the rule pack, the templates."""
+    from csc_outcomes.catalogue.templates import csv_template, xlsx_template
+
+    package, table = data_package(catalogue, schema_file)
+    return {"datapackage.json": _dump(package), SCHEMA_FILE: _dump(table),
+            "rulepack.json": _dump(rule_pack(catalogue, table)), TEMPLATE_CSV: csv_template(table),
+            "templates/return-template.xlsx": xlsx_template(table, catalogue)}
+
+
+def reissue_older(output: Path, schema_file: Path, current: str) -> list[str]:
+    """Re-issue the derived artefacts of every other release in `output` from its own
+    catalogue.json; its content (CONTENT) is never touched. Returns the versions re-issued."""
+    done = []
+    for folder in sorted(p for p in Path(output).iterdir() if p.is_dir() and p.name != current):
+        if (folder / "catalogue.json").is_file():
             old = Catalogue(json.loads((folder / "catalogue.json").read_text(encoding="utf-8")))
-            package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-            _write(folder / "rulepack.json", _dump(rule_pack(old, package["resources"][0]["schema"])))
+            for name, content in derived_artefacts(old, schema_file).items():
+                if not (name in WRITTEN_ONCE and (folder / name).is_file()):
+                    _write(folder / name, content)
+            done.append(folder.name)
+    return done
 
 
 def json_schema(schema_file: Path) -> dict[str, Any]:
@@ -220,20 +244,16 @@ def build_release(source_dir: Path, schema_file: Path, output: Path, sources: Pa
 
     require_authoring()
     from csc_outcomes.catalogue.pages import pages
-    from csc_outcomes.catalogue.templates import csv_template, xlsx_template
 
     catalogue = compile_catalogue(source_dir)
     target = output / catalogue.version
-    package, table = data_package(catalogue, schema_file)
+    derived = derived_artefacts(catalogue, schema_file)
     _write(target / "catalogue.json", _dump(catalogue.document))
-    _write(target / "datapackage.json", _dump(package))
-    _write(target / SCHEMA_FILE, _dump(table))
     _write(target / "schema.json", _dump(json_schema(schema_file)))
-    pack = rule_pack(catalogue, table)
-    _write(target / "rulepack.json", _dump(pack))
-    add_rule_packs(output)
-    _write(target / TEMPLATE_CSV, csv_template(table))
-    _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue))
+    for name, content in derived.items():
+        _write(target / name, content)
+    reissue_older(output, schema_file, catalogue.version)
+    pack = json.loads(derived["rulepack.json"])
     for name, text in pages(catalogue).items():
         _write(target / "docs" / name, text)
     previous = previous_release(catalogue)

@@ -87,6 +87,7 @@ def _known_input_error(exc: Exception) -> str | None:
 
     from csc_outcomes.catalogue import CatalogueReadError
     from csc_outcomes.harmonise.spec import SpecError
+    from csc_outcomes.compare.baseline import BaselineError
     from csc_outcomes.compare.compute import CompareError
     from csc_outcomes.compare.neighbours import NeighbourModelError
     from csc_outcomes.plans.document import PlanReadError
@@ -94,7 +95,7 @@ def _known_input_error(exc: Exception) -> str | None:
     from csc_outcomes.validators.reading import InputError
 
     if isinstance(exc, (CatalogueReadError, InputError, SpecError, YamlError, PlanReadError, CompareError,
-                        NeighbourModelError)):
+                        NeighbourModelError, BaselineError)):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EPIPE, errno.EDQUOT, errno.EROFS,
                                                   errno.EACCES, errno.ENAMETOOLONG):

@@ -27,13 +27,15 @@ class BaselineError(Exception):
     """The baseline cannot be built: which spec or file, and why (exit 2)."""
 
 
-def _spec_source(spec: dict[str, Any], sources: Path) -> Path:
-    """The published file a DfE spec maps: its source description names the file."""
-    name = str((spec.get("source") or {}).get("description", "")).strip()
-    path = sources / name
-    if not name or not path.is_file():
-        raise BaselineError(f"mapping spec {spec.get('id')}: its source file {name!r} is not in {sources}")
-    return path
+def _spec_sources(spec: dict[str, Any], sources: Path) -> list[Path]:
+    """The published files a DfE spec maps (its source's `files`), in the folder of published files."""
+    names = (spec.get("source") or {}).get("files") or []
+    if not names:
+        raise BaselineError(f"mapping spec {spec.get('id')}: its source names no files (source.files)")
+    missing = [n for n in names if not (sources / n).is_file()]
+    if missing:
+        raise BaselineError(f"mapping spec {spec.get('id')}: {', '.join(missing)} not in {sources}")
+    return [sources / n for n in names]
 
 
 def _totals_variant(spec: dict[str, Any]) -> dict[str, Any] | None:
@@ -68,6 +70,8 @@ def _sha256(path: Path) -> str:
 def build_baseline(specs_dir: Path, sources: Path, target: Path) -> dict[str, Any]:
     """Write target/baseline.parquet and target/baseline.json (provenance); return the provenance."""
     import duckdb
+    import yaml
+
     from csc_outcomes import safe_yaml
 
     from csc_outcomes.harmonise.engine import harmonise
@@ -82,23 +86,23 @@ def build_baseline(specs_dir: Path, sources: Path, target: Path) -> dict[str, An
         parts = []
         for spec_file in specs:
             spec = safe_yaml.load(spec_file, "mapping spec")
-            source = _spec_source(spec, Path(sources))
-            entry: dict[str, Any] = {"spec": spec["id"], "file": source.name, "sha256": _sha256(source),
-                                     "provenance": (spec.get("source") or {}).get("provenance")}
-            for variant, level in ((spec, "Local authority"), (_totals_variant(spec), "National, Regional")):
-                if variant is None:
-                    continue
-                variant_file = Path(tmp) / f"{variant['id']}.yaml"
-                variant_file.write_text(yaml.safe_dump(variant, sort_keys=False), encoding="utf-8")
-                out = Path(tmp) / f"{variant['id']}.csv"
-                outcome = harmonise(source, variant_file, out)
-                if level == "Local authority" and outcome.report.exit_code != 0:
-                    raise BaselineError(f"{spec_file.name} does not harmonise {source.name} cleanly: "
-                                        f"{outcome.reasons}")
-                entry[f"rows ({level})"] = outcome.rows_out
-                if outcome.rows_out:
-                    parts.append((out, spec["id"]))
-            provenance["sources"].append(entry)
+            for source in _spec_sources(spec, Path(sources)):
+                entry: dict[str, Any] = {"spec": spec["id"], "file": source.name, "sha256": _sha256(source),
+                                         "provenance": (spec.get("source") or {}).get("provenance")}
+                for variant, level in ((spec, "Local authority"), (_totals_variant(spec), "National, Regional")):
+                    if variant is None:
+                        continue
+                    variant_file = Path(tmp) / f"{variant['id']}.yaml"
+                    variant_file.write_text(yaml.safe_dump(variant, sort_keys=False), encoding="utf-8")
+                    out = Path(tmp) / f"{variant['id']}-{len(parts)}.csv"
+                    outcome = harmonise(source, variant_file, out)
+                    if level == "Local authority" and outcome.report.exit_code != 0:
+                        raise BaselineError(f"{spec_file.name} does not harmonise {source.name} cleanly: "
+                                            f"{outcome.reasons}")
+                    entry[f"rows ({level})"] = outcome.rows_out
+                    if outcome.rows_out:
+                        parts.append((out, spec["id"]))
+                provenance["sources"].append(entry)
         con = duckdb.connect()
         try:
             selects = [

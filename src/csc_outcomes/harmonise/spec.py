@@ -135,11 +135,24 @@ def declared_release(path: Path) -> Release:
         raise SpecError(f"mapping spec {path}: {exc}") from exc
 
 
+def spec_model(release: Release) -> dict[str, Any]:
+    """The JSON Schema a spec's structure is checked with: the newest model this package knows
+    (the release given, or a newer shipped one). A spec's framework_version says whose indicators
+    it maps, not which version of the toolkit's spec format it is written in."""
+    from csc_outcomes.releases import available_versions, load_release
+
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in version.split("."))
+
+    newest = max(available_versions(), key=key, default=release.version)
+    return (load_release(newest) if key(newest) > key(release.version) else release).json_schema("MappingSpec")
+
+
 def load_spec(path: Path, release: Release) -> dict[str, Any]:
     """The spec, checked against the model and the release's catalogue; SpecError lists what is wrong."""
     path = Path(path)
     spec = read_spec(path)
-    problems = spec_problems(spec, release.json_schema("MappingSpec"), release.catalogue.indicators, release.version)
+    problems = spec_problems(spec, spec_model(release), release.catalogue.indicators, release.version)
     if problems:
         listed = "\n  ".join(problems[:20])
         raise SpecError(f"mapping spec {path} has {len(problems)} problem(s):\n  {listed}\n"
