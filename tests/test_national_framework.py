@@ -214,3 +214,14 @@ def test_show_names_the_framework_outcomes_and_every_superseded_indicator():
     assert out.returncode == 0, out.stderr
     assert "Outcome of Children's social care: national framework: 3 Children and young people are safe" in out.stdout
     assert "Supersedes: cin_factor_gangs_rate, cin_factor_cse_rate" in out.stdout
+
+
+def test_the_framework_page_lists_what_measures_each_outcome_and_says_when_nothing_does(catalogue):
+    from csc_outcomes.catalogue.pages import pages
+
+    page = pages(catalogue)["frameworks/national-framework.md"]
+    safe = page.split("### 3. Children and young people are safe")[1].split("###")[0]
+    assert "[`cin_assessment_factor_rate`](../indicators/cin_assessment_factor_rate.md)" in safe
+    multi = page.split("### 1. Multi-agency working is prioritised and effective")[1].split("###")[0]
+    assert "No indicator. No national indicator exists yet" in multi and "Measured by" not in multi
+    assert "MEDIAN" in page and "MEAN" in page  # the two DfE tools' neighbour figures differ
