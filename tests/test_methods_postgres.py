@@ -211,6 +211,16 @@ def test_export_command_refuses_a_file_as_folder_and_an_unknown_indicator(tmp_pa
     result = cli("methods", "export", "--dialect", "spark", "--output", str(target))
     assert result.returncode == 2 and "is a file; give a folder" in result.stderr
     assert target.read_text(encoding="utf-8") == "keep me"
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "cla_count_31mar.sql").write_text("-- my own query\n", encoding="utf-8")
+    result = cli("methods", "export", "--dialect", "postgres", "--output", str(folder))
+    assert result.returncode == 2 and "not written by this command" in result.stderr
+    assert (folder / "cla_count_31mar.sql").read_text(encoding="utf-8") == "-- my own query\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["cla_count_31mar.sql"]
+    again = cli("methods", "export", "--dialect", "postgres", "--output", str(tmp_path / "twice"))
+    again = cli("methods", "export", "--dialect", "postgres", "--output", str(tmp_path / "twice"))
+    assert again.returncode == 0, again.stderr  # re-exporting over its own files is fine
     result = cli("methods", "export", "--dialect", "postgres", "--indicator", "cla_rate_31march")
     assert result.returncode == 2 and "no method for cla_rate_31march" in result.stderr
     assert "Traceback" not in result.stderr
