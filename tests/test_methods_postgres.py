@@ -76,15 +76,23 @@ def postgres():
         shutil.rmtree(root, ignore_errors=True)
 
 
+_CREATED: set[str] = set()
+
+
 def _copy_to_postgres(duck, pg, schema: str) -> None:
-    """The record tables and params of a DuckDB connection, recreated in a fresh Postgres schema."""
-    pg.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    pg.execute(f"CREATE SCHEMA {schema}")
+    """The record tables and params of a DuckDB connection, copied into a Postgres schema (made
+    once, emptied before each copy: DDL is the slow part on a loaded machine)."""
+    if schema not in _CREATED:
+        pg.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        pg.execute(f"CREATE SCHEMA {schema}")
+        pg.execute(f"CREATE TABLE {schema}.params (period_start DATE, period_end DATE, year INTEGER)")
+        for name, columns in TABLES.items():
+            pg.execute(f"CREATE TABLE {schema}.{name} ({', '.join(f'{c} {PG_TYPES[t]}' for c, t in columns.items())})")
+        _CREATED.add(schema)
     pg.execute(f"SET search_path TO {schema}")
-    pg.execute("CREATE TABLE params (period_start DATE, period_end DATE, year INTEGER)")
+    pg.execute(f"TRUNCATE params, {', '.join(TABLES)}")
     pg.execute("INSERT INTO params VALUES (%s, %s, %s)", duck.execute("SELECT * FROM params").fetchone())
     for name, columns in TABLES.items():
-        pg.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {PG_TYPES[t]}' for c, t in columns.items())})")
         rows = duck.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{name}"').fetchall()
         if rows:
             with pg.cursor().copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
