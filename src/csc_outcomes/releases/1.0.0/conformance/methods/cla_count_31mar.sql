@@ -37,7 +37,11 @@ header AS (
     SELECT CHILD, MAX(SEX) AS SEX, MAX(DOB) AS DOB FROM ssda903_header GROUP BY CHILD
 ),
 uasc AS (
-    SELECT DISTINCT u.CHILD FROM ssda903_uasc AS u CROSS JOIN p WHERE u.DUC IS NULL OR u.DUC > p.period_end
+    -- UASC on 31 March: a UASC record, and no record (of any year's return) of the status
+    -- ceasing (DUC) on or before 31 March
+    SELECT u.CHILD FROM ssda903_uasc AS u CROSS JOIN p
+    GROUP BY u.CHILD
+    HAVING MAX(CASE WHEN u.DUC <= p.period_end THEN 1 ELSE 0 END) = 0
 ),
 units AS (
     SELECT c.CHILD,
