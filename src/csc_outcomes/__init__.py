@@ -6,6 +6,8 @@ The Python API (see docs/python-api.md):
     report = co.validate("our-return.csv")       # a path, a pandas/polars DataFrame or an Arrow table
     report.valid, report.errors, report.to_pandas()
     co.harmonise("local.csv", mapping="spec.yaml").to_pandas()
+    co.compute("ssda903-folder/", la="919", year=2025).to_pandas()
+    co.compare("919", ["our-return.csv"]).records
     co.load_standard("1.0.0").indicators["cla_rate_31mar"].name
 
 Names are looked up on first use, so `import csc_outcomes` (and the command line) stays fast.
@@ -15,10 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-# name -> module that defines it; compute and compare join here when they land (issues 8 and 11)
+# name -> module that defines it. harmonise and compare are also the names of subpackages: the
+# package object is returned, and it is callable (it calls the API function of the same name).
 _API = {
     "validate": "csc_outcomes.api",
-    "harmonise": "csc_outcomes.api",
+    "harmonise": None,
+    "compare": None,
+    "compute": "csc_outcomes.api",
+    "Computed": "csc_outcomes.api",
     "load_standard": "csc_outcomes.api",
     "Harmonised": "csc_outcomes.api",
     "Report": "csc_outcomes.report.model",
@@ -36,7 +42,7 @@ def __getattr__(name: str) -> Any:
     if name in _API:
         from importlib import import_module
 
-        value = getattr(import_module(_API[name]), name)
+        value = import_module(f"csc_outcomes.{name}") if _API[name] is None else getattr(import_module(_API[name]), name)
         globals()[name] = value
         return value
     # looked up on demand: importlib.metadata costs 30 ms at every start of the command line

@@ -104,6 +104,54 @@ def harmonise(source: str | os.PathLike, mapping: str | os.PathLike, output: str
                       outcome.rows_out, dict(outcome.reasons), tmp)
 
 
+@dataclass
+class Computed:
+    """What `compute` made from an authority's records: the report, per-indicator results, and
+    the canonical return (child identifiers appear only in a lineage file, if one was asked for)."""
+
+    report: "Report"
+    output: Path
+    results: list[Any]
+    rows_out: int
+    _tmp: Any = field(default=None, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        return self.report.valid
+
+    def to_pandas(self) -> Any:
+        """The canonical return as a DataFrame, every column as text."""
+        import pandas as pd
+
+        return pd.read_csv(self.output, dtype=str, keep_default_na=False)
+
+
+def compute(sources: str | os.PathLike | list, la: str, year: int, output: str | os.PathLike | None = None, *,
+            indicators: list[str] | None = None, lineage: str | os.PathLike | None = None,
+            suppress: bool = False) -> Computed:
+    """The standard's indicators computed from SSDA903 and CIN census records (files or folders)
+    for one authority (DfE or GSS code) and reporting year, as a canonical return."""
+    from csc_outcomes.records.compute import compute as run
+
+    paths = [Path(s) for s in (sources if isinstance(sources, (list, tuple)) else [sources])]
+    tmp = None
+    if output is None:
+        tmp = tempfile.TemporaryDirectory(prefix="csc-outcomes-")
+        output = Path(tmp.name) / "computed.csv"
+    outcome = run(paths, la, int(year), Path(output), indicators=indicators,
+                  lineage=Path(lineage) if lineage else None, suppress=suppress)
+    return Computed(outcome.report, Path(output), outcome.results, outcome.rows_out, tmp)
+
+
+def compare(la: str, returns: list | None = None, **options: Any) -> Any:
+    """An authority against its statistical neighbours, region and England (the release's published
+    baseline, and its own returns marked unpublished): a Comparison with .records and .to_dict();
+    options as `csc_outcomes.compare.compute.compare`."""
+    from csc_outcomes.compare.compute import compare as run
+
+    return run(la, [Path(r) for r in returns or []], **options)
+
+
 def load_standard(version: str | None = None) -> "Standard":
     """One shipped version of the standard (default: the newest) as typed, read-only objects."""
     from csc_outcomes.releases import load_release

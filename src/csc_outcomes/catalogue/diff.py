@@ -379,7 +379,8 @@ def resolve_pack(reference: str) -> dict[str, Any] | None:
         from csc_outcomes.resources import schema_path
 
         catalogue = load_catalogue(path)
-        return rule_pack(catalogue, data_package(catalogue, schema_path())["resources"][0]["schema"])
+        _, table = data_package(catalogue, schema_path())
+        return rule_pack(catalogue, table)
     if reference in available_versions():
         return load_release(reference).rule_pack
     return None

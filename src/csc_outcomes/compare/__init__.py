@@ -1,2 +1,19 @@
 """Compare an authority with its statistical neighbours, its region and England, over time,
 from the published baseline shipped in the release and the authority's own returns."""
+
+
+import sys as _sys
+import types as _types
+
+
+class _CallablePackage(_types.ModuleType):
+    """`csc_outcomes.compare(...)` is the API function even once this package has been imported
+    (Python then sets the package as the attribute of csc_outcomes): the package calls it."""
+
+    def __call__(self, *args, **kwargs):
+        from csc_outcomes.api import compare as function
+
+        return function(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallablePackage

@@ -232,7 +232,10 @@ def write_workbook(catalogue: Catalogue, members: list[str], outcomes: dict[str,
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from csc_outcomes.catalogue.templates import _column
+    from openpyxl.utils import get_column_letter
+
+    def _column(index: int) -> str:
+        return get_column_letter(index + 1)
 
     bold = Font(bold=True)
     book = Workbook()
