@@ -80,6 +80,7 @@ class IndicatorResult:
     units: int = 0
     excluded: dict[str, int] = field(default_factory=dict)
     note: str | None = None
+    seconds: float = 0.0
 
 
 @dataclass
@@ -217,8 +218,10 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
                 if indicators:
                     raise InputError(f"{ident} needs {what}, and none were given")
                 continue
+            began = time.perf_counter()
             table = units_table(con, method)
             totals = aggregate(con, method, ind, table=table)
+            res.seconds = time.perf_counter() - began
             res.units = totals[0].units
             res.excluded = dict(totals[0].excluded)
             made, notes = _rows(con, ind, totals, geo, year, record_task)
@@ -244,7 +247,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     tasks = [record_task]
     for res in results:
         t = Task(name=res.indicator_id, stats={"rows_written": res.rows, "units_in_scope": res.units,
-                                               "units_excluded": sum(res.excluded.values())})
+                                               "units_excluded": sum(res.excluded.values()),
+                                               "seconds": round(res.seconds, 3)})
         for reason, n in res.excluded.items():
             t.add(Issue(EXCLUDED, f"{n:,} unit(s) excluded: {reason}"))
         if res.note and res.note.startswith("not computed"):
