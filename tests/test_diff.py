@@ -76,6 +76,7 @@ def test_reworded_definition_is_patch(catalogue_copy: Path):
 
 def test_removed_indicator_without_deprecation_is_refused(catalogue_copy: Path, cli):
     (catalogue_copy / "definitions" / "cla_count_31mar.yaml").unlink()
+    (catalogue_copy / "methods" / "cla_count_31mar.sql").unlink()  # its method goes with it
     _set_versions(catalogue_copy, "2.0.0")
     levels, diff = _levels(catalogue_copy)
     assert levels[("cla_count_31mar", "removed")] == "refused" and not diff.ok
@@ -104,3 +105,43 @@ def test_code_list_changes(catalogue_copy: Path):
 def test_markdown_changelog_and_same_version(cli):
     out = cli("diff", "1.0.0", str(ROOT / "indicators"), "--format", "markdown")
     assert out.returncode == 0 and "No changes." in out.stdout
+
+
+def _rewrite_method(root: Path, ident: str, change) -> None:
+    path = root / "methods" / f"{ident}.sql"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_changed_method_is_major(catalogue_copy: Path):
+    """Counting a short-break child (dropping V4 from the exclusion) changes who is counted."""
+    _rewrite_method(catalogue_copy, "cla_count_31mar", lambda s: s.replace(
+        "WHEN o.LS IN ('V3', 'V4') THEN", "WHEN o.LS IN ('V3') THEN"))
+    levels, diff = _levels(catalogue_copy)
+    assert levels[("cla_count_31mar", "method")] == "major"
+    assert not diff.ok and "at least a major" in diff.problems[0]
+    _set_versions(catalogue_copy, "2.0.0", cla_count_31mar="2.0.0")
+    levels, diff = _levels(catalogue_copy)
+    assert diff.required == "major" and diff.ok
+
+
+def test_reformatted_method_is_no_change(catalogue_copy: Path):
+    """Layout, comments and keyword case are not the definition."""
+    def reformat(sql: str) -> str:
+        body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+        body = " ".join(body.split())  # one line
+        body = body.replace("SELECT", "select").replace("CASE WHEN", "case when").replace(" AS ", " as ")
+        return "/* re-formatted by an editor */\n" + body + "  -- trailing comment\n"
+    _rewrite_method(catalogue_copy, "cla_3plus_placements_pct", reformat)
+    assert (catalogue_copy / "methods" / "cla_3plus_placements_pct.sql").read_text() != \
+        (ROOT / "indicators" / "methods" / "cla_3plus_placements_pct.sql").read_text()
+    levels, diff = _levels(catalogue_copy)
+    assert ("cla_3plus_placements_pct", "method") not in levels
+    assert diff.changes == [] and diff.ok
+
+
+def test_method_added_is_minor_and_removed_is_major(catalogue_copy: Path):
+    (catalogue_copy / "methods" / "cpp_rate_31mar.sql").unlink()
+    levels, diff = _levels(catalogue_copy)
+    assert levels[("cpp_rate_31mar", "method")] == "major"
+    back = compare(load_catalogue(catalogue_copy), load_catalogue(ROOT / "indicators"))
+    assert [(c.id, c.field, c.what, c.level) for c in back.changes] == [("cpp_rate_31mar", "method", "added", "minor")]

@@ -87,10 +87,39 @@ def _leaves(value: Any, prefix: str) -> dict[str, Any]:
     return {prefix: value}
 
 
+def canonical_sql(sql: str) -> str:
+    """The method as sqlglot parses it (DuckDB dialect), printed back: layout, comments and keyword
+    case vanish, so two texts of the same query compare equal. Unparseable SQL is kept as written."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+
+    try:
+        return sqlglot.parse_one(sql, read="duckdb").sql(dialect="duckdb", comments=False)
+    except SqlglotError:
+        return sql
+
+
+def _method_change(ident: str, old: str | None, new: str | None) -> list[Change]:
+    """A method is part of the definition: a changed query is major, a re-formatted one no change.
+    A method given where there was none is minor (the prose has not changed); one taken away is
+    major (the figures can no longer be reproduced from the standard)."""
+    if old == new:
+        return []
+    if old is None:
+        return [Change("indicator", ident, "method", "added", "minor", "an executable method")]
+    if new is None:
+        return [Change("indicator", ident, "method", "removed", "major", "the executable method")]
+    if canonical_sql(old) == canonical_sql(new):
+        return []
+    return [Change("indicator", ident, "method", "changed", "major",
+                   "the method's SQL counts differently (parsed query changed)")]
+
+
 def _indicator_changes(ident: str, old: dict, new: dict) -> list[Change]:
-    changes = []
-    a, b = _leaves({k: v for k, v in old.items() if k not in ("id", "version", "status", "disaggregations")}, ""), \
-        _leaves({k: v for k, v in new.items() if k not in ("id", "version", "status", "disaggregations")}, "")
+    changes = _method_change(ident, old.get("method"), new.get("method"))
+    skip = ("id", "version", "status", "disaggregations", "method")
+    a, b = _leaves({k: v for k, v in old.items() if k not in skip}, ""), \
+        _leaves({k: v for k, v in new.items() if k not in skip}, "")
     for path in sorted(set(a) | set(b)):
         if a.get(path) == b.get(path):
             continue

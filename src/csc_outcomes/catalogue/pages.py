@@ -28,6 +28,12 @@ def indicator_page(ind: dict[str, Any], catalogue: Catalogue) -> str:
         out += ["## Numerator", "", *_quantity(ind["numerator"], catalogue), ""]
     if ind.get("denominator"):
         out += ["## Denominator", "", *_quantity(ind["denominator"], catalogue), ""]
+    if ind.get("method"):
+        out += ["## Method", "",
+                "The numerator and denominator as SQL over the SSDA903 / CIN census record tables, one row "
+                "per unit considered; part of the definition. Run it with `csc-outcomes compute`, or export "
+                "it for another database with `csc-outcomes methods export`.", "",
+                "```sql", ind["method"].rstrip("\n"), "```", ""]
     out += ["## Measure", "",
             "| aspect | |", "|---|---|",
             f"| type | {ind['measure_type']} |",

@@ -113,4 +113,41 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     for name, text in pages(catalogue).items():
         _write(target / "docs" / name, text)
     _write(target / "CHANGELOG.md", changelog_entry(catalogue, previous_release(catalogue)))
+    write_conformance_pack(source_dir, target / "conformance")
     return target
+
+
+def write_conformance_pack(source_dir: Path, target: Path) -> None:
+    """The conformance pack: the scenarios as authored (their hand counts are comments, so the
+    files are copied byte for byte), the record tables they load into, and each method as SQL."""
+    from csc_outcomes.catalogue.layout import CONFORMANCE_GLOB, METHODS_GLOB
+
+    source_dir = Path(source_dir)
+    folder = source_dir / "conformance"
+    if not folder.is_dir():
+        return
+    for path in [folder / "record_tables.yaml", *sorted(source_dir.glob(CONFORMANCE_GLOB)),
+                 *sorted(source_dir.glob(METHODS_GLOB))]:
+        _write(target / path.relative_to(folder if path.is_relative_to(folder) else source_dir), path.read_bytes())
+    _write(target / "README.md", CONFORMANCE_README)
+
+
+CONFORMANCE_README = """# Conformance pack
+
+Hand-written record sets that pin the rules of each indicator's method. To check an
+implementation of the standard against it:
+
+1. For each `<indicator_id>/<case>.yaml`, create the record tables of `record_tables.yaml` (every
+   table, with its columns and SQL types; `_file VARCHAR` and `_row BIGINT` may be added) and a
+   one-row table `params(period_start DATE, period_end DATE, year INTEGER)` for the scenario's
+   `year`: 1 April of the year before to 31 March of the year.
+2. Insert the scenario's `rows` into their `tables`; columns a row does not give are NULL.
+3. Compute the indicator (the reference SQL is `methods/<indicator_id>.sql`: one row per unit,
+   with `unit_id`, `numerator`, `denominator`, `exclusion` and a column per breakdown).
+4. Sum `numerator` and `denominator` over the units whose `exclusion` is NULL, in total and per
+   breakdown code, count the excluded units by reason, and compare with `expected`. The file's
+   leading comment works the figures out by hand.
+
+`csc-outcomes` runs the pack in its test suite (tests/test_conformance.py); the methods in other
+SQL dialects come from `csc-outcomes methods export --dialect tsql|postgres|spark`.
+"""

@@ -13,6 +13,7 @@ from csc_outcomes.cli import diff as diff_cmd
 from csc_outcomes.cli import harmonise as harmonise_cmd
 from csc_outcomes.cli import indicators as indicators_cmd
 from csc_outcomes.cli import mappings as mappings_cmd
+from csc_outcomes.cli import methods as methods_cmd
 from csc_outcomes.cli import release as release_cmd
 from csc_outcomes.cli import validate as validate_cmd
 
@@ -32,6 +33,7 @@ app.command("compute")(compute_cmd.compute)
 app.command("diff")(diff_cmd.diff)
 app.add_typer(indicators_cmd.app, name="indicators")
 app.add_typer(mappings_cmd.app, name="mappings")
+app.add_typer(methods_cmd.app, name="methods")
 app.add_typer(release_cmd.app, name="release")
 
 

@@ -1,0 +1,32 @@
+-- cpp_rate_31mar (numerator): children who were the subject of a child protection plan on 31
+-- March: a plan started on or before 31 March and not ended by it (a plan ending ON 31 March is
+-- over). The denominator is the ONS population (supplied by compute), so it is NULL here.
+-- Unit: a child with a child protection plan in the year (1 April to 31 March).
+WITH p AS (
+    SELECT period_start, period_end FROM params
+),
+plans AS (
+    SELECT c.LAchildID, c.CPPstartDate, c.CPPendDate
+    FROM cin_childprotectionplans AS c CROSS JOIN p
+    WHERE c.CPPstartDate IS NULL
+       OR (c.CPPstartDate <= p.period_end AND (c.CPPendDate IS NULL OR c.CPPendDate >= p.period_start))
+),
+flags AS (
+    SELECT plans.LAchildID,
+           MAX(CASE WHEN plans.CPPstartDate IS NULL OR plans.CPPendDate < plans.CPPstartDate THEN 1 ELSE 0 END) AS invalid,
+           MAX(CASE WHEN plans.CPPendDate IS NULL OR plans.CPPendDate > p.period_end THEN 1 ELSE 0 END) AS open_31mar
+    FROM plans CROSS JOIN p
+    GROUP BY plans.LAchildID
+),
+units AS (
+    SELECT LAchildID,
+           CASE WHEN invalid = 1 THEN 'invalid plan dates (missing, or end before start)'
+                WHEN open_31mar = 0 THEN 'no plan open on 31 March'
+           END AS exclusion
+    FROM flags
+)
+SELECT LAchildID AS unit_id,
+       CASE WHEN exclusion IS NULL THEN CAST(1 AS DOUBLE) END AS numerator,
+       CAST(NULL AS DOUBLE) AS denominator,
+       exclusion
+FROM units
