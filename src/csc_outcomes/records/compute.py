@@ -67,6 +67,9 @@ LA_MISMATCH = error_type("records-other-authority", "Records say they are anothe
                          "Check --la: the CIN census header names a different authority.")
 RETURN_INVALID = error_type("return-invalid", "The computed return does not validate", Severity.ERROR,
                             "This is a bug in a method or in compute; the validate report says where.")
+NO_BREAKDOWNS = error_type("breakdowns-not-computed", "Breakdowns not computed", Severity.INFO,
+                           "A rate's breakdown needs the population of each band; the shipped estimates give only "
+                           "ages 0-17.")
 SUPPRESSED = error_type("figures-suppressed", "Figures suppressed", Severity.INFO,
                         "DfE's publication rule: counts from 1 to 5 are shown as 'c', with secondary suppression.")
 
@@ -274,13 +277,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     return Outcome(report, loaded, results, len(rows), geo)
 
 
-_NOTE_TYPES = {"population": NO_POPULATION}
-
-
 def _note_type(note: str):
-    return NO_POPULATION if note.startswith("no ONS") else error_type(
-        "breakdowns-not-computed", "Breakdowns not computed", Severity.INFO,
-        "A rate's breakdown needs the population of each band; the shipped estimates give only ages 0-17.")
+    return NO_POPULATION if note.startswith("no ONS") else NO_BREAKDOWNS
 
 
 def _rows(con: Any, ind: dict, totals: list, geo: dict, year: int, task: Task) -> tuple[list[dict], str | None]:
