@@ -66,3 +66,35 @@ def test_a_wrong_expectation_is_caught(tmp_path):
     finally:
         scenario.data["expected"][0]["numerator"] -= 1
     assert found == ["('Total', 'Total'): numerator expected 3, computed 2.0"]
+
+
+# Fields the prose names that the method has no need to read, and why.
+NAMED_NOT_READ = {
+    ("cin_rereferral_12m_pct", "CINdetails.ReferralNFA"): "named to say referrals with no further action count; the method counts every referral",
+    ("cla_3plus_placements_pct", "Episodes.REASON_PLACE_CHANGE"): "the reason for a move does not decide whether it is one (RNE does)",
+    ("sdq_cause_for_concern_pct", "OC2.SDQ_REASON"): "a score not received is a blank SDQ_SCORE; the reason is not needed to leave it out",
+}
+
+
+def _read_by(sql: str):
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return {c.name.upper() for c in tree.find_all(exp.Column)}, {t.name for t in tree.find_all(exp.Table)}
+
+
+@pytest.mark.parametrize("ident", sorted(methods_of(CATALOGUE)))
+def test_prose_and_method_name_the_same_records(ident):
+    """The fields the numerator and denominator prose name are read by the method, and the method
+    reads only the record tables of the data source the prose names."""
+    ind = CATALOGUE.indicators[ident]
+    columns, tables = _read_by(ind["method"])
+    for part in ("numerator", "denominator"):
+        quantity = ind.get(part) or {}
+        for named in quantity.get("fields") or []:
+            if (ident, named) not in NAMED_NOT_READ:
+                assert named.split(".")[-1].upper() in columns, f"{ident}: the {part} names {named}; the method never reads it"
+    record_tables_read = {t for t in tables if t.startswith(("ssda903_", "cin_"))}
+    prefix = {"ssda903": "ssda903_", "cin-census": "cin_"}[ind["numerator"]["source"]]
+    assert record_tables_read and all(t.startswith(prefix) for t in record_tables_read), (ident, record_tables_read)

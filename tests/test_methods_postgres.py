@@ -76,15 +76,23 @@ def postgres():
         shutil.rmtree(root, ignore_errors=True)
 
 
+_CREATED: set[str] = set()
+
+
 def _copy_to_postgres(duck, pg, schema: str) -> None:
-    """The record tables and params of a DuckDB connection, recreated in a fresh Postgres schema."""
-    pg.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    pg.execute(f"CREATE SCHEMA {schema}")
+    """The record tables and params of a DuckDB connection, copied into a Postgres schema (made
+    once, emptied before each copy: DDL is the slow part on a loaded machine)."""
+    if schema not in _CREATED:
+        pg.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        pg.execute(f"CREATE SCHEMA {schema}")
+        pg.execute(f"CREATE TABLE {schema}.params (period_start DATE, period_end DATE, year INTEGER)")
+        for name, columns in TABLES.items():
+            pg.execute(f"CREATE TABLE {schema}.{name} ({', '.join(f'{c} {PG_TYPES[t]}' for c, t in columns.items())})")
+        _CREATED.add(schema)
     pg.execute(f"SET search_path TO {schema}")
-    pg.execute("CREATE TABLE params (period_start DATE, period_end DATE, year INTEGER)")
+    pg.execute(f"TRUNCATE params, {', '.join(TABLES)}")
     pg.execute("INSERT INTO params VALUES (%s, %s, %s)", duck.execute("SELECT * FROM params").fetchone())
     for name, columns in TABLES.items():
-        pg.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {PG_TYPES[t]}' for c, t in columns.items())})")
         rows = duck.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{name}"').fetchall()
         if rows:
             with pg.cursor().copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -211,6 +219,16 @@ def test_export_command_refuses_a_file_as_folder_and_an_unknown_indicator(tmp_pa
     result = cli("methods", "export", "--dialect", "spark", "--output", str(target))
     assert result.returncode == 2 and "is a file; give a folder" in result.stderr
     assert target.read_text(encoding="utf-8") == "keep me"
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "cla_count_31mar.sql").write_text("-- my own query\n", encoding="utf-8")
+    result = cli("methods", "export", "--dialect", "postgres", "--output", str(folder))
+    assert result.returncode == 2 and "not written by this command" in result.stderr
+    assert (folder / "cla_count_31mar.sql").read_text(encoding="utf-8") == "-- my own query\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["cla_count_31mar.sql"]
+    again = cli("methods", "export", "--dialect", "postgres", "--output", str(tmp_path / "twice"))
+    again = cli("methods", "export", "--dialect", "postgres", "--output", str(tmp_path / "twice"))
+    assert again.returncode == 0, again.stderr  # re-exporting over its own files is fine
     result = cli("methods", "export", "--dialect", "postgres", "--indicator", "cla_rate_31march")
     assert result.returncode == 2 and "no method for cla_rate_31march" in result.stderr
     assert "Traceback" not in result.stderr

@@ -11,7 +11,19 @@
 -- A new carer: an episode with RNE S, P or B (T and U change the placement but keep the carer;
 -- L changes legal status only). Placed for adoption with new carers (PLACE A4 or A6): the
 -- carer before the adopters starts the two years.
-WITH p AS (
+WITH episodes AS (
+    -- one row per episode (CHILD, DECOM): where several years' returns hold the same episode,
+    -- the copy that records its end is the later one and is taken
+    SELECT CHILD, DECOM, RNE, LS, PLACE, DEC, REC
+    FROM (
+        SELECT x.CHILD, x.DECOM, x.RNE, x.LS, x.PLACE, x.DEC, x.REC,
+               ROW_NUMBER() OVER (PARTITION BY x.CHILD, x.DECOM
+                                  ORDER BY CASE WHEN x.DEC IS NULL THEN 1 ELSE 0 END, x.DEC DESC, x.REC) AS version
+        FROM ssda903_episodes AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end,
            CAST(period_end - INTERVAL '30' MONTH + INTERVAL '1' DAY AS DATE) AS cut_30m,
            CAST(period_end - INTERVAL '24' MONTH + INTERVAL '1' DAY AS DATE) AS cut_24m
@@ -19,7 +31,7 @@ WITH p AS (
 ),
 ep_year AS (
     SELECT e.CHILD, e.DECOM, e.DEC, e.LS
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NULL OR (e.DECOM <= p.period_end AND (e.DEC IS NULL OR e.DEC >= p.period_start))
 ),
 invalid AS (
@@ -35,7 +47,7 @@ history AS (
            LAG(e.DECOM) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_decom,
            LAG(e.DEC) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_dec,
            LAG(e.REC) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_rec
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NOT NULL AND e.DECOM <= p.period_end
 ),
 care_start AS (

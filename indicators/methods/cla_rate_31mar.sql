@@ -5,12 +5,24 @@
 -- or ends after 31 March (an episode ending ON 31 March is a child who ceased that day).
 -- Short breaks: the episode open on 31 March has legal status V3 or V4.
 -- Breakdowns: sex (Header SEX) and age on 31 March (Header DOB).
-WITH p AS (
+WITH episodes AS (
+    -- one row per episode (CHILD, DECOM): where several years' returns hold the same episode,
+    -- the copy that records its end is the later one and is taken
+    SELECT CHILD, DECOM, RNE, LS, PLACE, DEC, REC
+    FROM (
+        SELECT x.CHILD, x.DECOM, x.RNE, x.LS, x.PLACE, x.DEC, x.REC,
+               ROW_NUMBER() OVER (PARTITION BY x.CHILD, x.DECOM
+                                  ORDER BY CASE WHEN x.DEC IS NULL THEN 1 ELSE 0 END, x.DEC DESC, x.REC) AS version
+        FROM ssda903_episodes AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end FROM params
 ),
 ep AS (
     SELECT e.CHILD, e.DECOM, e.DEC, e.LS
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NULL OR (e.DECOM <= p.period_end AND (e.DEC IS NULL OR e.DEC >= p.period_start))
 ),
 invalid AS (

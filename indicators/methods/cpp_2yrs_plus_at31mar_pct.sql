@@ -3,14 +3,26 @@
 -- date is at least two years (a plan that started on 31 March two years before counts).
 -- Unit: a child with a child protection plan in the year (1 April to 31 March); where a child
 -- has two plans open on 31 March (a recording error), the earlier start is taken.
-WITH p AS (
+WITH protection_plans AS (
+    -- one row per plan (child, start date): where several years' censuses hold the same plan,
+    -- the copy that records its end is the later one and is taken
+    SELECT LAchildID, CPPstartDate, CPPendDate
+    FROM (
+        SELECT x.LAchildID, x.CPPstartDate, x.CPPendDate,
+               ROW_NUMBER() OVER (PARTITION BY x.LAchildID, x.CPPstartDate
+                                  ORDER BY CASE WHEN x.CPPendDate IS NULL THEN 1 ELSE 0 END, x.CPPendDate DESC) AS version
+        FROM cin_childprotectionplans AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end,
            CAST(period_end - INTERVAL '24' MONTH AS DATE) AS cut_24m
     FROM params
 ),
 plans AS (
     SELECT c.LAchildID, c.CPPstartDate, c.CPPendDate
-    FROM cin_childprotectionplans AS c CROSS JOIN p
+    FROM protection_plans AS c CROSS JOIN p
     WHERE c.CPPstartDate IS NULL
        OR (c.CPPstartDate <= p.period_end AND (c.CPPendDate IS NULL OR c.CPPendDate >= p.period_start))
 ),

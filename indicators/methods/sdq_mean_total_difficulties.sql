@@ -8,12 +8,24 @@
 -- in the year. OC2 rows are those returned for the year (YEAR = params.year, or no YEAR given).
 -- Aged 5 to 16 on 31 March; a child with no SDQ score received (SDQ_SCORE blank, a reason
 -- given in SDQ_REASON) is left out of both numerator and denominator.
-WITH p AS (
+WITH episodes AS (
+    -- one row per episode (CHILD, DECOM): where several years' returns hold the same episode,
+    -- the copy that records its end is the later one and is taken
+    SELECT CHILD, DECOM, RNE, LS, PLACE, DEC, REC
+    FROM (
+        SELECT x.CHILD, x.DECOM, x.RNE, x.LS, x.PLACE, x.DEC, x.REC,
+               ROW_NUMBER() OVER (PARTITION BY x.CHILD, x.DECOM
+                                  ORDER BY CASE WHEN x.DEC IS NULL THEN 1 ELSE 0 END, x.DEC DESC, x.REC) AS version
+        FROM ssda903_episodes AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end, year FROM params
 ),
 ep_year AS (
     SELECT e.CHILD, e.DECOM, e.DEC, e.LS
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NULL OR (e.DECOM <= p.period_end AND (e.DEC IS NULL OR e.DEC >= p.period_start))
 ),
 flags AS (
@@ -30,7 +42,7 @@ history AS (
            LAG(e.DECOM) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_decom,
            LAG(e.DEC) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_dec,
            LAG(e.REC) OVER (PARTITION BY e.CHILD ORDER BY e.DECOM) AS prev_rec
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NOT NULL AND e.DECOM <= p.period_end
 ),
 care_start AS (

@@ -23,7 +23,7 @@ def export(
     framework_version: Annotated[Optional[str], typer.Option(
         "--framework-version", help="The release whose methods to export (default: the newest shipped).")] = None,
     indicators: Annotated[Optional[list[str]], typer.Option(
-        "--indicator", "-i", help="Only this indicator (repeat for more).")] = None,
+        "--indicator", "-i", metavar="ID", help="Only this indicator (repeat for more).")] = None,
 ) -> None:
     """Write every method in another SQL dialect, for an authority's SQL Server warehouse, a
     PostgreSQL database, or Spark when linked record-level data outgrows one machine."""
@@ -49,6 +49,11 @@ def export(
         return
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} is a file; give a folder for --output (one .sql per method is written)")
+    foreign = [m.file_name for m in exported if (output / m.file_name).is_file()
+               and not _written_by_export(output / m.file_name)]
+    if foreign:
+        raise UsageError(f"{output} already holds {', '.join(foreign[:3])}{' ...' if len(foreign) > 3 else ''}, "
+                         "not written by this command; choose another folder (nothing was written)")
     try:
         output.mkdir(parents=True, exist_ok=True)
         for m in exported:
@@ -56,3 +61,14 @@ def export(
     except OSError as exc:
         raise UsageError(f"cannot write into {output}: {exc.strerror or exc}") from exc
     typer.echo(f"wrote {len(exported)} method(s) in {dialect.value} to {output}")
+
+
+def _written_by_export(path: Path) -> bool:
+    """A file this command wrote before (its first line says so): safe to replace; anything else is
+    the user's and is never overwritten."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "by `csc-outcomes methods export`" in first

@@ -91,10 +91,11 @@ def units_table(con, method: Method) -> str:
 
 def aggregate(con, method: Method, indicator: dict[str, Any] | None = None, table: str | None = None) -> list[Total]:
     """Sum numerator and denominator over in-scope units (exclusion IS NULL): Total first, then
-    each breakdown topic's codes in the order of its code list where given, else sorted.
+    each breakdown topic in the method's order, its codes sorted. A unit whose breakdown code is
+    NULL (e.g. no Header record) is in the Total only.
 
-    `indicator` is accepted for the contract's signature (its breakdown order is the method's);
-    `table` reuses a units table made by `units_table`."""
+    `indicator` is accepted for the contract's signature and not needed here; `table` reuses a
+    units table made by `units_table` (the caller drops it)."""
     name = table or units_table(con, method)
     rows: list[Total] = []
     n, d, units = con.execute(

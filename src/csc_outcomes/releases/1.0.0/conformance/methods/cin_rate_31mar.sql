@@ -4,12 +4,25 @@
 -- (supplied by compute), so it is NULL here.
 -- Unit: a child with an episode of need in the year (1 April to 31 March).
 -- Left out: referrals closed with no further action (ReferralNFA true or 1).
-WITH p AS (
+WITH cin_details AS (
+    -- one row per episode of need (child, referral date): where several years' censuses hold the
+    -- same referral, the copy that records its closure is the later one and is taken
+    SELECT LAchildID, CINreferralDate, CINclosureDate, ReferralNFA
+    FROM (
+        SELECT x.LAchildID, x.CINreferralDate, x.CINclosureDate, x.ReferralNFA,
+               ROW_NUMBER() OVER (PARTITION BY x.LAchildID, x.CINreferralDate
+                                  ORDER BY CASE WHEN x.CINclosureDate IS NULL THEN 1 ELSE 0 END,
+                                           x.CINclosureDate DESC, x.ReferralNFA) AS version
+        FROM cin_cindetails AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end FROM params
 ),
 cin AS (
     SELECT d.LAchildID, d.CINreferralDate, d.CINclosureDate, d.ReferralNFA
-    FROM cin_cindetails AS d CROSS JOIN p
+    FROM cin_details AS d CROSS JOIN p
     WHERE d.CINreferralDate IS NULL
        OR (d.CINreferralDate <= p.period_end AND (d.CINclosureDate IS NULL OR d.CINclosureDate >= p.period_start))
 ),

@@ -3,12 +3,24 @@
 -- Unit: a child with an SSDA903 episode in the year (1 April to 31 March).
 -- A start: an episode with reason for new episode S (started to be looked after) beginning
 -- between 1 April and 31 March, not under a short-break legal status (V3 or V4).
-WITH p AS (
+WITH episodes AS (
+    -- one row per episode (CHILD, DECOM): where several years' returns hold the same episode,
+    -- the copy that records its end is the later one and is taken
+    SELECT CHILD, DECOM, RNE, LS, PLACE, DEC, REC
+    FROM (
+        SELECT x.CHILD, x.DECOM, x.RNE, x.LS, x.PLACE, x.DEC, x.REC,
+               ROW_NUMBER() OVER (PARTITION BY x.CHILD, x.DECOM
+                                  ORDER BY CASE WHEN x.DEC IS NULL THEN 1 ELSE 0 END, x.DEC DESC, x.REC) AS version
+        FROM ssda903_episodes AS x
+    ) AS v
+    WHERE version = 1
+),
+p AS (
     SELECT period_start, period_end FROM params
 ),
 ep AS (
     SELECT e.CHILD, e.DECOM, e.DEC, e.LS, e.RNE
-    FROM ssda903_episodes AS e CROSS JOIN p
+    FROM episodes AS e CROSS JOIN p
     WHERE e.DECOM IS NULL OR (e.DECOM <= p.period_end AND (e.DEC IS NULL OR e.DEC >= p.period_start))
 ),
 flags AS (
