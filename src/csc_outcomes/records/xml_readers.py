@@ -151,7 +151,7 @@ def read_903(path: Path, sink: Sink, group: str, unread: Counter) -> None:
             unread[f"SSDA903 XML element <{name}>"] += 1
         for table, values in subrecords:
             sink.add(table, {**base, **values}, file, group)
-            for name in values.keys() - set(tables[table].names):
+            for name in values.keys() - model.column_set(table):
                 unread[f"SSDA903 XML element <{name}> in a {table} record"] += 1
 
 
@@ -171,7 +171,7 @@ def read_cin(path: Path, sink: Sink, group: str, unread: Counter) -> None:
     n_child = 0
 
     def note_unknown(values: dict, table: str, where: str) -> None:
-        for name in values.keys() - set(tables[table].names):
+        for name in values.keys() - model.column_set(table):
             unread[f"CIN element <{name}> in {where}"] += 1
 
     for el in _iterparse(path, frozenset({"Header", "Child"})):
