@@ -94,6 +94,8 @@ def run(sources: list[Path], out: Path, year: int, label: str) -> dict:
           f"peak {usage.ru_maxrss / 1024:.0f} MiB, exit {code}")
     print(f"    reading records {meta['seconds_reading_records']:.1f} s wall, {len(computed)} methods "
           f"{meta['seconds_running_methods']:.1f} s wall; the rest: start-up, writing and validating the return")
+    slowest = sorted(report["tasks"][1:], key=lambda t: -t["stats"].get("seconds", 0))[:3]
+    print("    slowest methods: " + ", ".join(f"{t['name']} {t['stats']['seconds']:.1f} s" for t in slowest))
     for t in ("ssda903_header", "ssda903_episodes", "ssda903_reviews", "cin_childidentifiers", "cin_cindetails"):
         if t in tables:
             print(f"    {t}: {tables[t]['read']:,} read, {tables[t]['used']:,} used")

@@ -100,9 +100,10 @@ def test_identical_rows_are_kept_once_and_counted(tmp_path):
 def test_oc2_holds_only_the_return_of_the_year_computed(tmp_path):
     oc2 = ("CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,"
            "SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n")
+    # two returns in one folder, told apart by the year in their names
     for year, score in ((2023, 10), (2024, 20)):
-        _write(tmp_path / f"{year}-episodes.csv", EPISODES + f"C1,01/05/{year},S,C2,N1,U1,PR1,,,,,,\n")
-        _write(tmp_path / f"{year}-oc2.csv", oc2 + f"C1,05/06/2010,{score},,0,1,1,1,1,0,0,0\n")
+        _write(tmp_path / f"episodes_{year}.csv", EPISODES + f"C1,01/05/{year},S,C2,N1,U1,PR1,,,,,,\n")
+        _write(tmp_path / f"oc2_{year}.csv", oc2 + f"C1,05/06/2010,{score},,0,1,1,1,1,0,0,0\n")
     con, loaded = load([tmp_path], 2024)
     assert con.execute("SELECT SDQ_SCORE, YEAR FROM ssda903_oc2").fetchall() == [(10, 2024)]
     assert loaded.other_year["ssda903_oc2"] == 1

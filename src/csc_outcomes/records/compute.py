@@ -67,6 +67,9 @@ LA_MISMATCH = error_type("records-other-authority", "Records say they are anothe
                          "Check --la: the CIN census header names a different authority.")
 RETURN_INVALID = error_type("return-invalid", "The computed return does not validate", Severity.ERROR,
                             "This is a bug in a method or in compute; the validate report says where.")
+NO_BREAKDOWNS = error_type("breakdowns-not-computed", "Breakdowns not computed", Severity.INFO,
+                           "A rate's breakdown needs the population of each band; the shipped estimates give only "
+                           "ages 0-17.")
 SUPPRESSED = error_type("figures-suppressed", "Figures suppressed", Severity.INFO,
                         "DfE's publication rule: counts from 1 to 5 are shown as 'c', with secondary suppression.")
 
@@ -80,6 +83,7 @@ class IndicatorResult:
     units: int = 0
     excluded: dict[str, int] = field(default_factory=dict)
     note: str | None = None
+    seconds: float = 0.0
 
 
 @dataclass
@@ -217,8 +221,10 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
                 if indicators:
                     raise InputError(f"{ident} needs {what}, and none were given")
                 continue
+            began = time.perf_counter()
             table = units_table(con, method)
             totals = aggregate(con, method, ind, table=table)
+            res.seconds = time.perf_counter() - began
             res.units = totals[0].units
             res.excluded = dict(totals[0].excluded)
             made, notes = _rows(con, ind, totals, geo, year, record_task)
@@ -244,7 +250,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     tasks = [record_task]
     for res in results:
         t = Task(name=res.indicator_id, stats={"rows_written": res.rows, "units_in_scope": res.units,
-                                               "units_excluded": sum(res.excluded.values())})
+                                               "units_excluded": sum(res.excluded.values()),
+                                               "seconds": round(res.seconds, 3)})
         for reason, n in res.excluded.items():
             t.add(Issue(EXCLUDED, f"{n:,} unit(s) excluded: {reason}"))
         if res.note and res.note.startswith("not computed"):
@@ -270,13 +277,8 @@ def compute(sources_given: list[Path], la_code: str, year: int, output: Path, *,
     return Outcome(report, loaded, results, len(rows), geo)
 
 
-_NOTE_TYPES = {"population": NO_POPULATION}
-
-
 def _note_type(note: str):
-    return NO_POPULATION if note.startswith("no ONS") else error_type(
-        "breakdowns-not-computed", "Breakdowns not computed", Severity.INFO,
-        "A rate's breakdown needs the population of each band; the shipped estimates give only ages 0-17.")
+    return NO_POPULATION if note.startswith("no ONS") else NO_BREAKDOWNS
 
 
 def _rows(con: Any, ind: dict, totals: list, geo: dict, year: int, task: Task) -> tuple[list[dict], str | None]:

@@ -183,7 +183,8 @@ def _stage(con: Any, spec: model.TableSpec, year: int, counts: dict[str, dict[st
     # OC2/OC3 are the return of one year; with no year known (no episodes given), all rows count
     in_year = f"(g._year IS NULL OR g._year = {year})" if spec.name in ONE_YEAR else "true"
     key = KEYS.get(spec.name)
-    if key:
+    one_file = con.execute(f"SELECT count(DISTINCT _file) FROM {q('raw_' + spec.name)}").fetchone()[0] == 1
+    if key and not one_file:  # within one file no row supersedes another
         complete = " AND ".join(f"{q(k)} IS NOT NULL" for k in key)
         # the most recent return holding the record wins; a record without its key is kept as it is
         rank = (f"CASE WHEN {complete} THEN dense_rank() OVER (PARTITION BY {', '.join(q(k) for k in key)}, "

@@ -78,3 +78,9 @@ def tables() -> dict[str, TableSpec]:
 def ssda903_by_header() -> dict[frozenset[str], TableSpec]:
     """SSDA903 tables by their exact set of CSV column names (how the sector's validators tell them apart)."""
     return {frozenset(t.names): t for t in tables().values() if t.source == "ssda903"}
+
+
+@lru_cache(maxsize=None)
+def column_set(table: str) -> frozenset[str]:
+    """The column names of a table, as a set (asked once per record by the XML readers)."""
+    return frozenset(tables()[table].names)

@@ -75,7 +75,9 @@ def _xml_root(path: Path) -> str:
 
 
 def _group(path: Path) -> str:
-    m = re.match(r"^(\d{4})", path.name)
+    """Files of one return: the same folder and the same year in the name (`2017-episodes.csv`,
+    `episodes_2024.csv`), or the same folder when the names carry no year."""
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", path.name)
     return f"{path.parent.resolve()}|{m.group(1) if m else ''}"
 
 
