@@ -239,22 +239,23 @@ def _checks(pack: dict[str, Any]) -> dict[tuple[str, str, str, int], dict[str, A
     return out
 
 
-# The compiler answers a field's code list either inline (a short list: NOT IN ('a', 'b')) or by a
-# join with the list's table (a long one: t carries _in_<field>); which one follows the list's
-# length, that is the catalogue's data, whose changes are classified above. Both forms are read
-# as the same check.
-_INLINE_LIST = re.compile(r"(\"\w+\") NOT IN \((?:'(?:[^']|'')*'(?:, )?)+\)")
+# Checks are compiled from the catalogue, so its lists appear in their SQL: a field's code list
+# answered inline (a short list: NOT IN ('a', 'b')) or by a join with the list's table (a long
+# one: t carries _in_<field>), the indicators a query applies to (IN ('cla_rate_31mar', ...)).
+# Those lists are the catalogue's data, whose changes are classified above; a check is compared
+# with its lists abstracted, and both forms of a code-list test read as the same check.
+_LITERAL_LIST = re.compile(r"\bIN\s*\((?:\s*'(?:[^']|'')*'\s*,?)+\)")
 _JOINED_LIST = re.compile(r"NOT _in_(\w+)")
 _JOIN_COLUMN = re.compile(r",\s*e_(\w+)\.v\s+IS\s+NOT\s+NULL\s+AS\s+_in_\1")
 _JOIN = re.compile(r"\s*LEFT\s+JOIN\s+enum_(\w+)\s+e_\1\s+ON\s+e_\1\.v\s*=\s*r\.\"\1\"")
 
 
 def _data_free(sql: Any) -> Any:
-    """A compiled check or setup statement with its code lists abstracted (see above)."""
+    """A compiled check or setup statement with the catalogue's lists abstracted (see above)."""
     if not isinstance(sql, str):
         return sql
-    sql = _INLINE_LIST.sub(lambda m: f"{m.group(1)} NOT IN <codes>", sql)
-    sql = _JOINED_LIST.sub(lambda m: f'"{m.group(1)}" NOT IN <codes>', sql)
+    sql = _LITERAL_LIST.sub("IN (<list>)", sql)
+    sql = _JOINED_LIST.sub(lambda m: f'"{m.group(1)}" NOT IN (<list>)', sql)
     return " ".join(_JOIN.sub("", _JOIN_COLUMN.sub("", sql)).split())
 
 
@@ -379,8 +380,10 @@ def resolve_pack(reference: str) -> dict[str, Any] | None:
         from csc_outcomes.resources import schema_path
 
         catalogue = load_catalogue(path)
-        _, table = data_package(catalogue, schema_path())
-        return rule_pack(catalogue, table)
+        from csc_outcomes.releases import checked_schema
+
+        package, table = data_package(catalogue, schema_path())
+        return rule_pack(catalogue, checked_schema(table, package["resources"][0]))
     if reference in available_versions():
         return load_release(reference).rule_pack
     return None

@@ -98,10 +98,10 @@ def rule_pack(catalogue: Catalogue, table: dict[str, Any]) -> dict[str, Any]:
 # What a release publishes as the standard (frozen once published) and what is compiled from it
 # for the tools (re-issued for every shipped release when the compilers improve, from the
 # release's own catalogue.json, so validating against 1.0.0 keeps meaning 1.0.0's definitions).
-# The rule pack is the rules themselves: a release that had none gets one compiled from its own
-# catalogue, once; a pack, once written, is never rewritten (a change to a rule is a new release).
+# The rule pack is compiled like the rest: the checks a release's catalogue implies, by the
+# toolkit's rule compiler; two releases' packs differ by what their catalogues say, which `diff`
+# classifies.
 CONTENT = ("catalogue.json", "schema.json", "CHANGELOG.md", "docs/")
-WRITTEN_ONCE = ("rulepack.json",)
 
 
 def derived_artefacts(catalogue: Catalogue, schema_file: Path) -> dict[str, str | bytes]:
@@ -109,9 +109,12 @@ def derived_artefacts(catalogue: Catalogue, schema_file: Path) -> dict[str, str 
     the rule pack, the templates."""
     from csc_outcomes.catalogue.templates import csv_template, xlsx_template
 
+    from csc_outcomes.releases import checked_schema
+
     package, table = data_package(catalogue, schema_file)
+    checked = checked_schema(table, package["resources"][0])
     return {"datapackage.json": _dump(package), SCHEMA_FILE: _dump(table),
-            "rulepack.json": _dump(rule_pack(catalogue, table)), TEMPLATE_CSV: csv_template(table),
+            "rulepack.json": _dump(rule_pack(catalogue, checked)), TEMPLATE_CSV: csv_template(table),
             "templates/return-template.xlsx": xlsx_template(table, catalogue)}
 
 
@@ -123,8 +126,7 @@ def reissue_older(output: Path, schema_file: Path, current: str) -> list[str]:
         if (folder / "catalogue.json").is_file():
             old = Catalogue(json.loads((folder / "catalogue.json").read_text(encoding="utf-8")))
             for name, content in derived_artefacts(old, schema_file).items():
-                if not (name in WRITTEN_ONCE and (folder / name).is_file()):
-                    _write(folder / name, content)
+                _write(folder / name, content)
             done.append(folder.name)
     return done
 

@@ -21,6 +21,13 @@ def available_versions(root: Path = HERE) -> list[str]:
     return sorted(found, key=_key)
 
 
+def checked_schema(schema: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+    """The published Table Schema plus the resource's optional columns, flagged `x-optional` in
+    memory only: the schema csc-outcomes checks (and compiles its rule pack from)."""
+    optional = [{**f, "x-optional": True} for f in resource.get("optionalFields", [])]
+    return {**schema, "fields": [*schema["fields"], *optional]} if optional else schema
+
+
 @dataclass
 class Release:
     version: str
@@ -39,8 +46,7 @@ class Release:
         schema = resource["schema"]
         if isinstance(schema, str):
             schema = json.loads((self.folder / schema).read_text(encoding="utf-8"))
-        optional = [{**f, "x-optional": True} for f in resource.get("optionalFields", [])]
-        return {**schema, "fields": [*schema["fields"], *optional]} if optional else schema
+        return checked_schema(schema, resource)
 
     @property
     def rule_pack(self) -> dict[str, Any]:
