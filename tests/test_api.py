@@ -89,6 +89,8 @@ def test_what_cannot_be_validated_says_so():
 
 
 def test_harmonise_returns_the_canonical_return(tmp_path: Path):
+    import csc_outcomes.harmonise.engine  # noqa: F401  the subpackage of the same name does not shadow the function
+
     result = co.harmonise(ROOT / "examples" / "harmonise" / "cla-counts-by-la.csv",
                           ROOT / "mappings" / "examples" / "cla-counts-by-la.yaml")
     assert result.valid

@@ -106,6 +106,7 @@ def test_xlsx_report_reads_back_with_summary_and_autofilter(cli, tmp_path: Path)
     with open(INVALID / "indicator.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     rows[1][10] = "=HYPERLINK(\"x\")"
+    rows[2][10] = "bell\x07id"  # a control character XLSX cannot hold
     source = tmp_path / "return.csv"
     with open(source, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
@@ -130,6 +131,7 @@ def test_xlsx_report_reads_back_with_summary_and_autofilter(cli, tmp_path: Path)
     formula = next(r for r in body if r["Row"] == 2 and r["Field"] == "indicator_id")
     assert problems.cell(row=body.index(formula) + 2, column=12).data_type == "s"
     assert formula["Cell"] == "=HYPERLINK(\"x\")"
+    assert next(r for r in body if r["Row"] == 3 and r["Field"] == "indicator_id")["Cell"] == "bell\ufffdid"
 
 
 def test_xlsx_needs_an_output_file(cli):

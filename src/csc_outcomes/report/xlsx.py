@@ -22,9 +22,13 @@ PROBLEM_COLUMNS = [
 
 
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = sheet.cell(row=row, column=column)
     if value is None:
         return cell
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored in XLSX
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with '='
