@@ -138,3 +138,14 @@ def test_xlsx_needs_an_output_file(cli):
     out = cli("validate", str(VALID), "--format", "xlsx")
     assert out.returncode == 2
     assert out.stderr.strip() == "error: --format xlsx writes a workbook: name the file with --output, e.g. --output report.xlsx"
+
+
+@pytest.mark.parametrize("name", ["indicator", "geography", "structure"])
+def test_both_engines_give_the_same_context(name: str):
+    """The DuckDB engine adds it from its own connection, the reference engine reads the file
+    again: the analyst sees the same thing."""
+    keys = ["row", "field", "type", "column", "authority", "authority_code", "indicator_id", "indicator_name"]
+    fast = validate_file(INVALID / f"{name}.csv").flatten(keys)
+    reference = validate_file(INVALID / f"{name}.csv", engine="frictionless").flatten(keys)
+    assert fast == reference
+    assert any(row[4] for row in fast)  # there is context to compare

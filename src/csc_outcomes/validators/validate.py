@@ -56,6 +56,9 @@ def _duckdb(table, schema, field_names, column_of, present, catalogue, rules_app
                 rules.check_set(con, catalogue, indicator_set, require_complete, findings)
         else:
             findings.add_row_checks(con, "ret WHERE NOT _blank", checks)
+        from csc_outcomes.report.context import add_rows
+
+        add_rows(con, findings.issues, catalogue, table.first_row)  # authority and indicator of each listed row
         return loaded.rows + loaded.rejected
     finally:
         con.close()
@@ -123,7 +126,7 @@ def validate_file(path: Path | Table, *, framework_version: str | None = None, e
         _dedupe(findings)
         from csc_outcomes.report.context import add_context
 
-        add_context(findings.issues, table, field_names, header.column_of, catalogue)
+        add_context(findings.issues, table, field_names, header.column_of, catalogue, rows_added=engine == "duckdb")
         task = Task(name=name, issues=findings.issues, more=findings.more,
                     stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
         meta = {"title": "csc-outcomes validate", "input": name, "framework_version": release.version,
