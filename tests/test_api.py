@@ -74,6 +74,18 @@ def test_an_arrow_table_is_validated_in_memory():
         ["row", "field", "type"])
 
 
+def test_a_polars_frame_is_validated_in_memory():
+    import polars as pl
+
+    frame = pl.read_csv(RETURNS / "invalid" / "geography.csv", infer_schema_length=0)  # every column as text
+    report = co.validate(frame)
+    assert report.flatten(["row", "field", "type"]) == co.validate(RETURNS / "invalid" / "geography.csv").flatten(
+        ["row", "field", "type"])
+    typed = pl.read_csv(RETURNS / "valid" / "dfe-la-2025.csv", infer_schema_length=None)  # periods, codes as numbers
+    assert typed.schema["time_period"] == pl.Int64
+    assert co.validate(typed).valid
+
+
 def test_the_reference_engine_takes_a_frame_too():
     frame = pd.read_csv(RETURNS / "invalid" / "structure.csv", dtype=str, keep_default_na=False, skip_blank_lines=False)
     report = co.validate(frame, engine="frictionless", name="structure")
