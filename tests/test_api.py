@@ -81,7 +81,7 @@ def test_a_polars_frame_is_validated_in_memory():
     report = co.validate(frame)
     assert report.flatten(["row", "field", "type"]) == co.validate(RETURNS / "invalid" / "geography.csv").flatten(
         ["row", "field", "type"])
-    typed = pl.read_csv(RETURNS / "valid" / "dfe-la-2025.csv", infer_schema_length=None)  # periods, codes as numbers
+    typed = pl.read_csv(RETURNS / "valid" / "dfe-la-2025.csv", infer_schema_length=None)  # time_period as a number
     assert typed.schema["time_period"] == pl.Int64
     assert co.validate(typed).valid
 
