@@ -149,6 +149,8 @@ def build_release(source_dir: Path, schema_file: Path, output: Path) -> Path:
     _write(target / "catalogue.json", _dump(catalogue.document))
     _write(target / "datapackage.json", _dump(package))
     _write(target / SCHEMA_FILE, _dump(table))
+    # `table` is what is published (templates are made from it); checks are compiled from
+    # checked_schema(package, target), which adds the optional columns (match_type)
     _write(target / "schema.json", _dump(json_schema(schema_file)))
     _write(target / TEMPLATE_CSV, csv_template(table))
     _write(target / "templates" / "return-template.xlsx", xlsx_template(table, catalogue))

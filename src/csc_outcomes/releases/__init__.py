@@ -21,6 +21,19 @@ def available_versions(root: Path = HERE) -> list[str]:
     return sorted(found, key=_key)
 
 
+def checked_schema(package: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The return's Table Schema as csc-outcomes checks it: the published schema (inline or, from
+    the standalone packages on, a file beside datapackage.json) plus the resource's optional
+    columns (`optionalFields`), flagged `x-optional` in memory only (never published). Whatever
+    compiles checks from a release (the rule pack, say) reads it through here."""
+    resource = package["resources"][0]
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        schema = json.loads((folder / schema).read_text(encoding="utf-8"))
+    optional = [{**f, "x-optional": True} for f in resource.get("optionalFields", [])]
+    return {**schema, "fields": [*schema["fields"], *optional]} if optional else schema
+
+
 @dataclass
 class Release:
     version: str
@@ -31,15 +44,8 @@ class Release:
 
     @property
     def table_schema(self) -> dict[str, Any]:
-        """The return's Table Schema as csc-outcomes checks it: the published schema (inline or,
-        from the standalone packages on, a file beside datapackage.json) plus the resource's
-        optional columns, flagged `x-optional` in memory only (never published)."""
-        resource = self.package["resources"][0]
-        schema = resource["schema"]
-        if isinstance(schema, str):
-            schema = json.loads((self.folder / schema).read_text(encoding="utf-8"))
-        optional = [{**f, "x-optional": True} for f in resource.get("optionalFields", [])]
-        return {**schema, "fields": [*schema["fields"], *optional]} if optional else schema
+        """The Table Schema csc-outcomes checks: see checked_schema."""
+        return checked_schema(self.package, self.folder)
 
     def json_schema(self, cls: str) -> dict[str, Any]:
         """The JSON Schema of one class of the model at this release (read on demand)."""
