@@ -74,6 +74,18 @@ def test_an_arrow_table_is_validated_in_memory():
         ["row", "field", "type"])
 
 
+def test_a_polars_frame_is_validated_in_memory():
+    import polars as pl
+
+    frame = pl.read_csv(RETURNS / "invalid" / "geography.csv", infer_schema_length=0)  # every column as text
+    report = co.validate(frame)
+    assert report.flatten(["row", "field", "type"]) == co.validate(RETURNS / "invalid" / "geography.csv").flatten(
+        ["row", "field", "type"])
+    typed = pl.read_csv(RETURNS / "valid" / "dfe-la-2025.csv", infer_schema_length=None)  # time_period as a number
+    assert typed.schema["time_period"] == pl.Int64
+    assert co.validate(typed).valid
+
+
 def test_the_reference_engine_takes_a_frame_too():
     frame = pd.read_csv(RETURNS / "invalid" / "structure.csv", dtype=str, keep_default_na=False, skip_blank_lines=False)
     report = co.validate(frame, engine="frictionless", name="structure")
@@ -89,6 +101,8 @@ def test_what_cannot_be_validated_says_so():
 
 
 def test_harmonise_returns_the_canonical_return(tmp_path: Path):
+    import csc_outcomes.harmonise.engine  # noqa: F401  the subpackage of the same name does not shadow the function
+
     result = co.harmonise(ROOT / "examples" / "harmonise" / "cla-counts-by-la.csv",
                           ROOT / "mappings" / "examples" / "cla-counts-by-la.yaml")
     assert result.valid

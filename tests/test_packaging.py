@@ -62,3 +62,8 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
     assert mapped.returncode == 0, mapped.stdout[-2000:] + mapped.stderr[-2000:]
     again = subprocess.run([exe, "validate", "out.csv"], cwd=elsewhere, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    # the Python API, in the slim runtime (no pandas): a path in, the report out
+    api = subprocess.run([str(bin_dir / "python"), "-c", "import csc_outcomes as co; r = co.validate('return.csv'); "
+                          "print(r.valid, len(r.errors), co.load_standard().indicators['cla_rate_31mar'].multiplier)"],
+                         cwd=elsewhere, capture_output=True, text=True)
+    assert api.stdout.split() == ["True", "0", "10000"], api.stdout + api.stderr[-2000:]

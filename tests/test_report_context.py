@@ -106,6 +106,7 @@ def test_xlsx_report_reads_back_with_summary_and_autofilter(cli, tmp_path: Path)
     with open(INVALID / "indicator.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     rows[1][10] = "=HYPERLINK(\"x\")"
+    rows[2][10] = "bell\x07id"  # a control character XLSX cannot hold
     source = tmp_path / "return.csv"
     with open(source, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
@@ -130,9 +131,21 @@ def test_xlsx_report_reads_back_with_summary_and_autofilter(cli, tmp_path: Path)
     formula = next(r for r in body if r["Row"] == 2 and r["Field"] == "indicator_id")
     assert problems.cell(row=body.index(formula) + 2, column=12).data_type == "s"
     assert formula["Cell"] == "=HYPERLINK(\"x\")"
+    assert next(r for r in body if r["Row"] == 3 and r["Field"] == "indicator_id")["Cell"] == "bell\ufffdid"
 
 
 def test_xlsx_needs_an_output_file(cli):
     out = cli("validate", str(VALID), "--format", "xlsx")
     assert out.returncode == 2
     assert out.stderr.strip() == "error: --format xlsx writes a workbook: name the file with --output, e.g. --output report.xlsx"
+
+
+@pytest.mark.parametrize("name", ["indicator", "geography", "structure"])
+def test_both_engines_give_the_same_context(name: str):
+    """The DuckDB engine adds it from its own connection, the reference engine reads the file
+    again: the analyst sees the same thing."""
+    keys = ["row", "field", "type", "column", "authority", "authority_code", "indicator_id", "indicator_name"]
+    fast = validate_file(INVALID / f"{name}.csv").flatten(keys)
+    reference = validate_file(INVALID / f"{name}.csv", engine="frictionless").flatten(keys)
+    assert fast == reference
+    assert any(row[4] for row in fast)  # there is context to compare

@@ -46,6 +46,7 @@ def test_junit_is_parseable_with_one_failure_per_error_type(cli, tmp_path):
     assert failures == {"breakdown-not-declared", "constraint-error", "missing-numerator", "missing-value",
                         "negative-number", "numerator-exceeds-denominator", "value-mismatch", "zero-denominator"}
     assert suite.get("failures") == "8"
+    assert "row 8, column P (value), Luton, cla_rate_31mar: value 57" in ET.tostring(suite, encoding="unicode")
     clean = ET.fromstring(cli("validate", str(VALID), "--format", "junit").stdout)
     assert clean.find("testsuite").get("failures") == "0"
 
@@ -53,7 +54,7 @@ def test_junit_is_parseable_with_one_failure_per_error_type(cli, tmp_path):
 def test_github_annotations(cli):
     out = cli("validate", str(INVALID), "--format", "github")
     lines = out.stdout.splitlines()
-    assert any(line.startswith("::error file=") and ",line=8,title=value-mismatch::value: value 57" in line
+    assert any(line.startswith("::error file=") and ",line=8,title=value-mismatch::value (Luton, cla_rate_31mar): value 57" in line
                for line in lines)
     assert any(line.startswith("::warning ") and "suppressed-value-recomputable" in line for line in lines)
     assert any(line.startswith("::notice ") is False for line in lines)

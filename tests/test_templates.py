@@ -52,9 +52,14 @@ def test_drop_downs_offer_names_beside_codes_and_dependent_breakdowns():
     assert book["Lists"].sheet_state == "hidden"
     lists = _lists(book)
     assert "Hertfordshire" in lists["la_name"] and "North West" in lists["region_name"]
-    # codes listed in the order of their names, so an analyst who knows the name finds the code
-    codes = lists["new_la_code"]
+    # the code follows the name picked in la_name; with no name yet, every code in the order of
+    # the names, so an analyst who knows the name finds the code
+    formula = lists["new_la_code"]
+    assert formula.startswith('IF($J2="",Lists!') and "OFFSET(Authorities!$B$1,MATCH($J2,Authorities!$A$2" in formula
+    whole = formula[len('IF($J2="",'):formula.index(",OFFSET(")].split("!")[1].replace("$", "")
+    codes = [row[0].value for row in book["Lists"][whole]]
     assert codes.index("E09000002") < codes.index("E09000003")  # Barking and Dagenham before Barnet
+    assert lists["old_la_code"].startswith('IF($H2="",Authorities!$C$2')
     assert "cla_rate_31mar" in lists["indicator_id"]
     assert lists["breakdown_topic"] == ["Total", "age-group", "family-member", "sex", "uasc-status"]
     assert lists["breakdown"].startswith('INDIRECT("bd_"&')
@@ -130,3 +135,30 @@ def test_a_template_filled_in_and_saved_by_libreoffice_validates(tmp_path: Path)
     assert _named(book, "bd_sex") == ["Male", "Female"]
     again = book["Return"]
     assert again["A2"].value == "2025" and again["I2"].value == "805" and again["A2"].number_format == "@"
+
+
+@pytest.mark.slow
+def test_the_code_list_follows_the_name_in_libreoffice(tmp_path: Path):
+    """The dependent list's formula, evaluated by a real spreadsheet program: Barnsley has two
+    codes (before and after 1 May 2025), Hertfordshire one."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(TEMPLATE)
+    sheet = book["Return"]
+    rule = next(r for r in sheet.data_validations.dataValidation if str(r.sqref).startswith("H2"))
+    offered = rule.formula1[rule.formula1.index(",OFFSET(") + 1:-1]  # the list once la_name is filled
+    for row, name in ((2, "Barnsley"), (3, "Hertfordshire")):
+        sheet.cell(row, 10, name)
+        codes = offered.replace("$J2", f"$J{row}")
+        sheet.cell(row, 18, f"=ROWS({codes})")
+        sheet.cell(row, 19, f"=INDEX({codes},1,1)")
+        sheet.cell(row, 20, f"=INDEX({codes},ROWS({codes}),1)")
+    source = tmp_path / "formula.xlsx"
+    book.save(source)
+    done = subprocess.run([_libreoffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                           "--convert-to", "csv", "--outdir", str(tmp_path / "out"), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    with open(tmp_path / "out" / "formula.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][17:20] == ["2", "E08000016", "E08000038"], done.stdout + done.stderr
+    assert rows[2][17:20] == ["1", "E10000015", "E10000015"]

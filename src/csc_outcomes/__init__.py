@@ -15,6 +15,8 @@ Names are looked up on first use, so `import csc_outcomes` (and the command line
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 # name -> module that defines it. harmonise and compare are also the names of subpackages: the
@@ -58,3 +60,18 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """`csc_outcomes.harmonise` is the API function, and `csc_outcomes/harmonise/` a subpackage
+    (compute and compare will be alike). Importing a subpackage binds it as an attribute of its
+    parent, which would shadow the function; the function keeps the name. The subpackage stays
+    importable as always (`from csc_outcomes.harmonise.engine import ...`)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _API and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

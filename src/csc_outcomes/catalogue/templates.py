@@ -2,9 +2,11 @@
 
 The XLSX has:
 - Return: the header row, a drop-down on every code-listed column; the name columns
-  (`la_name`, `region_name`, `country_name`) offer names, the code columns codes, each list in
-  the order of its names; `breakdown` offers only the codes of the breakdown topic chosen on its
-  row (a dependent list, by INDIRECT over one named range per topic); code and period columns
+  (`la_name`, `region_name`, `country_name`) offer names, the code columns codes in the order of
+  their names. Lists depend on the row: once `la_name` is picked, `new_la_code` offers that
+  authority's code(s) and `old_la_code` the old code of the chosen `new_la_code` (OFFSET/MATCH
+  over the Authorities sheet); `breakdown` offers the codes of the row's breakdown topic
+  (INDIRECT over one named range per topic). Code and period columns
   are formatted as text, so Excel keeps `805` and `2025` as typed; a prompt on each column says
   what goes in it.
 - Instructions: plain English, no command line needed to read it.
@@ -59,8 +61,10 @@ def _prompts(catalogue: Any) -> dict[str, str]:
         "country_code": "E92000001 (England) on every row.",
         "region_code": "The region's code; blank on National rows. Names on the Authorities sheet.",
         "region_name": "The region's name; blank on National rows.",
-        "new_la_code": "The authority's 9-character code (E10000015 is Hertfordshire); names on the Authorities sheet.",
-        "old_la_code": "The authority's 3-digit DfE code (919 for Hertfordshire), typed as text.",
+        "new_la_code": "The authority's 9-character code (E10000015 is Hertfordshire). Pick the name in la_name "
+                       "first: this list then offers that authority's code.",
+        "old_la_code": "The authority's 3-digit DfE code (919 for Hertfordshire), typed as text. The list offers "
+                       "the old code of the authority in new_la_code.",
         "la_name": "The authority's name, as the Authorities sheet spells it.",
         "indicator_id": "The indicator's id; the Indicators sheet lists each with its name and unit.",
         "breakdown_topic": "Total, or a breakdown the indicator declares (Indicators sheet).",
@@ -113,12 +117,25 @@ def xlsx_template(table_schema: dict[str, Any], catalogue: Any, rows: int = 10_0
                           for c in catalogue.code_lists[code_list]["codes"]}
                    for name, code_list in NAME_OF_CODE.items()}
     topics = _topics(catalogue)
+    # the Authorities sheet, in name order: the dependent code lists below look names up in it
+    authorities = sorted(catalogue.code_lists["local-authorities"]["codes"],
+                         key=lambda c: ((c.get("label") or "").lower(), str(c["code"])))
+    last = len(authorities) + 1
+    col = {n: f"${column_letter(position[n])}2" for n in ("la_name", "new_la_code") if n in position}
 
-    def validate(name: str, formula: str, required: bool, error: str) -> None:
+    def follows(key: str, key_range: str, value_column: str, whole: str) -> str:
+        """The values of `value_column` on the Authorities rows whose `key_range` equals this row's
+        `key` cell (a name can have two codes, before and after a boundary change); every value
+        while `key` is blank."""
+        return (f'IF({key}="",{whole},OFFSET(Authorities!${value_column}$1,'
+                f'MATCH({key},Authorities!${key_range}$2:${key_range}${last},0),0,'
+                f'COUNTIF(Authorities!${key_range}$2:${key_range}${last},{key}),1))')
+
+    def validate(name: str, formula: str, required: bool, error: str, style: str = "stop") -> None:
         letter = column_letter(position[name])
         rule = DataValidation(type="list", formula1=formula, allow_blank=not required, showErrorMessage=True,
-                              errorTitle=name, error=error, showInputMessage=True, promptTitle=name,
-                              prompt=prompts.get(name, "")[:255])
+                              errorStyle=style, errorTitle=name, error=error, showInputMessage=True,
+                              promptTitle=name, prompt=prompts.get(name, "")[:255])
         rule.add(f"{letter}2:{letter}{rows + 1}")
         sheet.add_data_validation(rule)
 
@@ -134,6 +151,15 @@ def xlsx_template(table_schema: dict[str, Any], catalogue: Any, rows: int = 10_0
         if name == "breakdown":
             validate(name, f'INDIRECT("bd_"&SUBSTITUTE(SUBSTITUTE(${column_letter(position["breakdown_topic"])}2,"-","_")," ","_"))',
                      required, "Choose a code of this row's breakdown topic (Total for Total).")
+        elif name == "new_la_code" and "la_name" in col:
+            # pick the name in la_name: this list then offers that authority's code(s) only
+            whole = add_list(name, [str(v) for v in sorted(values, key=lambda v: (
+                place_names["la_name"].get(v, v).lower(), v))])
+            validate(name, follows(col["la_name"], "A", "B", whole), required,
+                     "Not a code of the authority named in la_name (Authorities sheet).", "warning")
+        elif name == "old_la_code" and "new_la_code" in col:
+            validate(name, follows(col["new_la_code"], "B", "C", f"Authorities!$C$2:$C${last}"), required,
+                     "Not the old code of the authority in new_la_code (Authorities sheet).", "warning")
         elif values:
             names = place_names.get({"new_la_code": "la_name", "region_code": "region_name",
                                      "country_code": "country_name"}.get(name, ""), {})
@@ -166,7 +192,7 @@ def xlsx_template(table_schema: dict[str, Any], catalogue: Any, rows: int = 10_0
     places_sheet.append(["la_name", "new_la_code", "old_la_code", "region_code", "region_name", "valid_from",
                          "valid_to"])
     regions = place_names["region_name"]
-    for code in sorted(catalogue.code_lists["local-authorities"]["codes"], key=lambda c: (c.get("label") or "").lower()):
+    for code in authorities:
         places_sheet.append([code.get("label"), str(code["code"]), str(code.get("legacy_code") or ""),
                              str(code.get("parent") or ""), regions.get(str(code.get("parent") or ""), ""),
                              str(code.get("valid_from") or ""), str(code.get("valid_to") or "")])
@@ -213,8 +239,9 @@ def _instructions(notes: Any, framework: dict[str, Any], fields: list[dict[str, 
         ("What this is", "A return of figures for the common outcome measures: one row for each period, place, "
                          "indicator and breakdown. Fill the Return sheet, one figure per row."),
         ("Step 1", "On the Return sheet, choose from the drop-down lists where a column has one. Pick the "
-                   "authority's name in la_name and its code in new_la_code (the Authorities sheet lists both, "
-                   "with the old 3-digit code and the region)."),
+                   "authority's name in la_name first: the new_la_code list then offers that authority's code, "
+                   "and the old_la_code list its old 3-digit code (the Authorities sheet lists them all, with "
+                   "the region)."),
         ("Step 2", "Choose the indicator in indicator_id. The Indicators sheet gives each one's name, unit and "
                    "the time identifier its period uses."),
         ("Step 3", "For a figure for the whole population, put Total in breakdown_topic and in breakdown. For a "

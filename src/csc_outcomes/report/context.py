@@ -2,9 +2,9 @@
 
 A problem located as "row 812, field value" sends an analyst hunting; "row 812, column P,
 Hertfordshire, cla_rate_31mar (Children looked after at 31 March...)" does not. The column
-letter comes from the header; the authority and the indicator of each listed row are read back
-from the return in one DuckDB query (the rows of listed problems only, never a loop over the
-file). Names are those the catalogue gives, or the return's own (quoted at most 40 characters).
+letter comes from the header; the authority and the indicator of each listed row come from one
+DuckDB query over the table the engine loaded (the rows of listed problems only, never a loop
+over the file; the reference engine, which does not load the return into DuckDB, has it read). Names are those the catalogue gives, or the return's own (quoted at most 40 characters).
 """
 
 from __future__ import annotations
@@ -45,21 +45,13 @@ SELECT _row,
 FROM ret WHERE _row IN (SELECT unnest(?::INTEGER[]))"""
 
 
-def add_rows(issues: list[Issue], table: Any, fields: list[str], column_of: dict[str, int], catalogue: Any) -> None:
-    """The authority and the indicator of each listed problem's row."""
-    rows = sorted({i.row for i in issues if i.row is not None and i.row >= table.first_row})
+def add_rows(con: Any, issues: list[Issue], catalogue: Any, first_row: int = 2) -> None:
+    """The authority and the indicator of each listed problem's row, from table `ret` in `con`
+    (the DuckDB engine's own connection: the return is not read again)."""
+    rows = sorted({i.row for i in issues if i.row is not None and i.row >= first_row})
     if not rows:
         return
-    import duckdb
-
-    from csc_outcomes.validators import frame
-
-    con = duckdb.connect()
-    try:
-        frame.load(con, table, fields, column_of)
-        found = {r[0]: r[1:] for r in con.execute(_ROWS, [rows]).fetchall()}
-    finally:
-        con.close()
+    found = {r[0]: r[1:] for r in con.execute(_ROWS, [rows]).fetchall()}
     places = {c["code"]: c.get("label") for cl in ("local-authorities", "regions", "countries")
               for c in (catalogue.code_lists.get(cl) or {}).get("codes", [])}
     indicators = catalogue.indicators
@@ -80,6 +72,26 @@ def add_rows(issues: list[Issue], table: Any, fields: list[str], column_of: dict
             issue.indicator_name = (indicators.get(indicator) or {}).get("name")
 
 
-def add_context(issues: list[Issue], table: Any, fields: list[str], column_of: dict[str, int], catalogue: Any) -> None:
+def _read_and_add_rows(issues: list[Issue], table: Any, fields: list[str], column_of: dict[str, int],
+                       catalogue: Any) -> None:
+    """For an engine that did not load the return into DuckDB (the reference engine)."""
+    if not any(i.row is not None and i.row >= table.first_row for i in issues):
+        return
+    import duckdb
+
+    from csc_outcomes.validators import frame
+
+    con = duckdb.connect()
+    try:
+        frame.load(con, table, fields, column_of)
+        add_rows(con, issues, catalogue, table.first_row)
+    finally:
+        con.close()
+
+
+def add_context(issues: list[Issue], table: Any, fields: list[str], column_of: dict[str, int], catalogue: Any,
+                rows_added: bool = False) -> None:
+    """Column letters, and (unless the engine added them from its own connection) row context."""
     add_columns(issues, table.labels, column_of)
-    add_rows(issues, table, fields, column_of, catalogue)
+    if not rows_added:
+        _read_and_add_rows(issues, table, fields, column_of, catalogue)

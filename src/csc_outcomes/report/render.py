@@ -15,7 +15,8 @@ def to_json(report: Report) -> str:
 
 
 def _where(issue: Issue) -> str:
-    parts = [f"row {issue.row}" if issue.row is not None else None, f"field {issue.field}" if issue.field else None]
+    field = (f"column {issue.column} ({issue.field})" if issue.column else f"field {issue.field}") if issue.field else None
+    parts = [f"row {issue.row}" if issue.row is not None else None, field, issue.authority, issue.indicator_id]
     return ", ".join(p for p in parts if p) or "input"
 
 
@@ -89,7 +90,9 @@ def to_github(report: Report) -> str:
             if issue.row is not None:
                 props.append(f"line={issue.row}")
             props.append(f"title={_gh_escape(issue.code, True)}")
-            where = f"{issue.field}: " if issue.field else ""
+            context = ", ".join(c for c in (issue.authority, issue.indicator_id) if c)
+            where = (f"{issue.field}" if issue.field else "") + (f" ({context})" if context else "")
+            where = f"{where}: " if where else ""
             lines.append(f"::{level[issue.severity]} {','.join(props)}::{_gh_escape(where + issue.message)}")
         for code, n in task.more.items():
             lines.append(f"::{level[task.severity_of(code)]} file={_gh_escape(task.name, True)},"

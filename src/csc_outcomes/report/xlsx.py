@@ -22,9 +22,13 @@ PROBLEM_COLUMNS = [
 
 
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = sheet.cell(row=row, column=column)
     if value is None:
         return cell
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored in XLSX
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text, even when it starts with '='
@@ -47,7 +51,7 @@ def _table(sheet: Any, top: int, title: str, header: list[str], rows: list[list[
 
 def to_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -88,14 +92,18 @@ def to_xlsx(report: Report) -> bytes:
             r += 1
             record = {**issue.to_dict(), "file": issue.file or task.name}
             for c, (_, key, _) in enumerate(PROBLEM_COLUMNS, start=1):
-                cell = _put(problems, r, c, record.get(key))
-                if key in ("message", "hint"):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                _put(problems, r, c, record.get(key))
     problems.freeze_panes = "A2"
     problems.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_COLUMNS))}{max(r, 2)}"
     unlisted = {code: n for t in report.tasks for code, n in t.more.items()}
     if unlisted:
         _put(problems, r + 2, 1, "Not listed (counted only): " + ", ".join(f"{c} x{n:,}" for c, n in sorted(unlisted.items())))
+    for printed in (summary, problems):  # printed: landscape, one page wide
+        printed.page_setup.orientation = "landscape"
+        printed.page_setup.fitToWidth = 1
+        printed.page_setup.fitToHeight = 0
+        printed.sheet_properties.pageSetUpPr.fitToPage = True
+    problems.print_title_rows = "1:1"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

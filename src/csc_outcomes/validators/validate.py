@@ -49,6 +49,9 @@ def _duckdb(table, release, field_names, column_of, present, indicator_set, requ
             findings.more[code] = findings.more.get(code, 0) + n
         pack_engine.run(con, pack, present, findings, indicator_set, require_complete,
                         padded="padded" if loaded.padded else None)
+        from csc_outcomes.report.context import add_rows
+
+        add_rows(con, findings.issues, release.catalogue, table.first_row)  # authority and indicator of each listed row
         return loaded.rows + loaded.rejected
     finally:
         con.close()
@@ -118,7 +121,7 @@ def validate_file(path: Path | Table, *, framework_version: str | None = None, e
         findings.cap()
         from csc_outcomes.report.context import add_context
 
-        add_context(findings.issues, table, field_names, header.column_of, catalogue)
+        add_context(findings.issues, table, field_names, header.column_of, catalogue, rows_added=engine == "duckdb")
         task = Task(name=name, issues=findings.issues, more=findings.more,
                     stats={"rows": rows, "fields": len(table.labels), "bytes": table.bytes})
         meta = {"title": "csc-outcomes validate", "input": name, "framework_version": release.version,
