@@ -76,8 +76,6 @@ def _load_yaml(path: Path, rel: str, problems: list[Issue]) -> Any:
     try:
         return _plain(safe_yaml.load(path))
     except safe_yaml.YamlRefused as exc:
-        from csc_outcomes.catalogue.model import CatalogueReadError
-
         raise CatalogueReadError(f"{rel}: {exc}") from exc
     except safe_yaml.YamlError as exc:
         problems.append(Issue(P.YAML_ERROR, str(exc), file=rel))
