@@ -479,3 +479,35 @@ def test_a_period_must_come_from_a_column_or_be_named_once(tmp_path: Path):
         bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
         with pytest.raises(SpecError, match=message):
             harmonise(DFE / "RSX_LA_Data_2024-25_data_by_LA.ods", bad, tmp_path / "out.csv")
+
+
+def test_authorities_are_counted_by_ofsted_leadership_grade(tmp_path: Path):
+    """Dashboard figures 59 to 62: the authorities counted by the grade of the impact of leaders, for
+    England, from Ofsted's workbook; every authority counted is named in the lineage of its count."""
+    from collections import Counter
+
+    from csc_outcomes.validators.validate import validate_file
+
+    release = _release_110()
+    book = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+    cells = _sheet(book, "Inspections_as_at_31_March")
+    header = [str(h) for h in cells[2]]
+    grade = header.index("The impact of leaders on social work practice with children and families")
+    graded = {i: r for i, r in enumerate(cells, start=1) if i > 3 and r[grade]}
+    expected = Counter(r[grade] for r in graded.values())
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    outcome = harmonise(DFE / book, SPECS / "ofsted-leadership.yaml", out, lineage, release=release)
+    assert outcome.report.exit_code == 0 and outcome.rows_in == len(graded) == outcome.rows_used == 153
+    rows = _read(out)
+    counts = {r["breakdown"]: int(r["value"]) for r in rows}
+    assert counts == dict(expected, Total=len(graded)) and set(expected) == {
+        "Outstanding", "Good", "Requires improvement to be good", "Inadequate"}
+    assert {(r["geographic_level"], r["new_la_code"], r["time_period"]) for r in rows} == {("National", "", "2025")}
+    for line in _read(lineage):
+        row = rows[int(line["output_row"]) - 2]
+        named = [int(n) for n in line["source_rows"].split(";")]
+        assert len(named) == int(row["value"]) == int(row["numerator"])
+        if row["breakdown"] != "Total":
+            assert {graded[n][grade] for n in named} == {row["breakdown"]}
+    report = validate_file(out, release=release)
+    assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]

@@ -129,7 +129,7 @@ class _Builder:
                 return scaled(f"CASE {symbol} ELSE {_number_text(total)} END")
         if source.get("population"):
             return _POPULATION
-        raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
+        raise SpecError(f"indicators[{self.i}].{part}: compute and count_places are only for the value")
 
 
 def _day_month(on: str) -> str:
@@ -183,7 +183,9 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     value_source = mapping["value"]
     multiplier = float(ind.get("multiplier") or 1)
     dp = int(ind["decimal_places"])
-    if value_source.get("compute"):
+    if value_source.get("count_places"):  # the count replaces the rows' values (see _count_places)
+        value, value_note, raw_value = "o.raw_value", "", "NULL"
+    elif value_source.get("compute"):
         num, den = _NUMBER.format("o.numerator"), _NUMBER.format("o.denominator")
         symbol = (f"CASE WHEN list_contains({SYMBOLS_SQL}, o.numerator) THEN o.numerator "
                   f"WHEN list_contains({SYMBOLS_SQL}, o.denominator) THEN o.denominator END")
@@ -269,7 +271,29 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                     ELSE o.problem END AS problem,
                o.period_from, o.place_from, o.population_note
         FROM ({inner}) o"""
+    if value_source.get("count_places"):
+        sql, value_note = _count_places(sql), "value: the number of places selected, for England"
     return sql, uses_population, value_note
+
+
+def _count_places(rows: str) -> str:
+    """One England row per period and breakdown counting the places (rows) placed; the rows that
+    could not be placed stay single, with their problem. The first counted row anchors the output
+    row and the others are its lookups, so the lineage names every row counted."""
+    keep = "time_period, time_identifier, indicator_id, breakdown_topic, breakdown, match_type"
+    return f"""
+        SELECT min(c._row) AS _row, any_value(c._m) AS _m, list(c._row ORDER BY c._row) AS _lookups,
+               time_period, time_identifier, 'National' AS geographic_level, 'E92000001' AS country_code,
+               'England' AS country_name, NULL::VARCHAR AS region_code, NULL::VARCHAR AS region_name,
+               NULL::VARCHAR AS new_la_code, NULL::VARCHAR AS old_la_code, NULL::VARCHAR AS la_name,
+               indicator_id, breakdown_topic, breakdown, CAST(count(*) AS VARCHAR) AS numerator,
+               NULL::VARCHAR AS denominator, CAST(count(*) AS VARCHAR) AS value, match_type,
+               NULL::VARCHAR AS problem, any_value(c.period_from) AS period_from,
+               count(*) || ' places' AS place_from, '' AS population_note
+        FROM ({rows}) c WHERE c.problem IS NULL
+        GROUP BY {keep}
+        UNION ALL
+        SELECT * FROM ({rows}) c WHERE c.problem IS NOT NULL"""
 
 
 def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
