@@ -174,3 +174,27 @@ def test_check_refuses_a_figure_given_twice_and_an_indicator_not_serving_its_gro
     found = _codes(check_catalogue(root))
     assert ("set-figure-twice", "groups[1].entries[2].dashboard_figures") in found
     assert ("set-entry-mismatch", "groups[1].entries[2].indicator") in found
+
+
+def _levels(root: Path) -> dict[tuple[str, str], str]:
+    from csc_outcomes.catalogue.diff import compare
+
+    diff = compare(load_catalogue(CATALOGUE), load_catalogue(root))
+    return {(c.scope, c.id, c.field): c.level for c in diff.changes}
+
+
+def test_diff_versions_framework_changes_as_the_policy_says(tmp_path):
+    root = _copy(tmp_path)
+
+    def change(d):
+        d["enablers"] = [e for e in d["enablers"] if e["id"] != "nf-multi-agency"]
+        d["outcomes"][0]["definition"] = "Families get help early, from the right services."
+    _edit(root / "frameworks" / "national-framework.yaml", change)
+    _edit(root / "sets" / "national-framework.yaml",
+          lambda d: d.update(groups=[g for g in d["groups"] if g["outcome"] != "nf-multi-agency"]))
+    _edit(root / "definitions" / "cla_count_31mar.yaml", lambda d: d.update(framework_outcomes=["nf-stable-homes"]))
+    levels = _levels(root)
+    assert levels[("outcome_framework", "national-framework", "outcomes[nf-multi-agency]")] == "major"
+    assert levels[("outcome_framework", "national-framework", "outcomes[nf-stay-together]")] == "patch"
+    assert levels[("indicator_set", "national-framework", "groups")] == "minor"
+    assert levels[("indicator", "cla_count_31mar", "framework_outcomes")] == "minor"
