@@ -198,3 +198,30 @@ def test_diff_versions_framework_changes_as_the_policy_says(tmp_path):
     assert levels[("outcome_framework", "national-framework", "outcomes[nf-stay-together]")] == "patch"
     assert levels[("indicator_set", "national-framework", "groups")] == "minor"
     assert levels[("indicator", "cla_count_31mar", "framework_outcomes")] == "minor"
+
+
+def test_cli_lists_the_indicators_of_a_framework_outcome_and_refuses_an_unknown_one():
+    out = run_cli("indicators", "list", "--outcome", "nf-family-network", "--catalogue", str(CATALOGUE))
+    assert out.returncode == 0, out.stderr
+    assert [line.split()[0] for line in out.stdout.splitlines()[:-1]] == ["cla_ceased_cao_pct", "cla_ceased_sgo_pct"]
+    bad = run_cli("indicators", "list", "--outcome", "nf-safety", "--catalogue", str(CATALOGUE))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "no outcome 'nf-safety'" in bad.stderr and "nf-safe" in bad.stderr
+
+
+def test_show_names_the_framework_outcomes_and_every_superseded_indicator():
+    out = run_cli("indicators", "show", "cin_assessment_factor_rate", "--catalogue", str(CATALOGUE))
+    assert out.returncode == 0, out.stderr
+    assert "Outcome of Children's social care: national framework: 3 Children and young people are safe" in out.stdout
+    assert "Supersedes: cin_factor_gangs_rate, cin_factor_cse_rate" in out.stdout
+
+
+def test_the_framework_page_lists_what_measures_each_outcome_and_says_when_nothing_does(catalogue):
+    from csc_outcomes.catalogue.pages import pages
+
+    page = pages(catalogue)["frameworks/national-framework.md"]
+    safe = page.split("### 3. Children and young people are safe")[1].split("###")[0]
+    assert "[`cin_assessment_factor_rate`](../indicators/cin_assessment_factor_rate.md)" in safe
+    multi = page.split("### 1. Multi-agency working is prioritised and effective")[1].split("###")[0]
+    assert "No indicator. No national indicator exists yet" in multi and "Measured by" not in multi
+    assert "MEDIAN" in page and "MEAN" in page  # the two DfE tools' neighbour figures differ
