@@ -160,8 +160,9 @@ def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
 
 
 def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str],
-            names: list[str]) -> tuple[str, bool, str]:
-    """(the SELECT of one indicator mapping, whether it uses the population, its value note).
+            names: list[str]) -> tuple[str, bool, str, str]:
+    """(the SELECT of one indicator mapping, whether it uses the population, the SELECT of its
+    resolved places and periods (table resolved_<index>), the SELECT of its lineage accounts).
 
     What depends only on a row's place and period (its canonical period, geography, population
     estimate and their problems) is resolved once per distinct place and period label, then joined
@@ -232,8 +233,11 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     place_columns = ([geo["column"]] if geo["from"] != "canonical_columns" else
                      [c for c in geography.CANONICAL if c in names])
     key_columns = list(dict.fromkeys(place_columns + ([pm["column"]] if pm.get("column") else [])))
+    period_from = _literal(pm["value"]) if pm.get("value") is not None else f"a.{q(pm['column'])}"
+    geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
     resolved = f"""
-        SELECT {', '.join(f'a.{q(c)} AS _k{i}' for i, c in enumerate(key_columns))},
+        SELECT row_number() OVER () AS _rk, {period_from} AS _period_from, {geo_from} AS _place_from,
+               {', '.join(f'a.{q(c)} AS _k{i}' for i, c in enumerate(key_columns))},
                {canon['time_period']} AS time_period, {canon['time_identifier']} AS time_identifier,
                {', '.join(f'{expr} AS {col}' for col, expr in place.items())},
                {canon['problem']} AS _period_problem, {geo_problem} AS _geo_problem,
@@ -242,8 +246,6 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         FROM (SELECT DISTINCT {', '.join(f'a.{q(c)}' for c in key_columns)}, a.p FROM src_p a WHERE {selected}) a
         {geo_join} {population_join}"""
     on = " AND ".join(f"r._k{i} IS NOT DISTINCT FROM a.{q(c)}" for i, c in enumerate(key_columns))
-    period_from = _literal(pm["value"]) if pm.get("value") is not None else f"a.{q(pm['column'])}"
-    geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
     numerator, denominator = (x.replace(_POPULATION, "r._population") for x in (numerator, denominator))
     inner = f"""
         SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
@@ -256,9 +258,9 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
                         TRY_CAST({raw_value} AS DOUBLE))
                  IS NOT NULL AS has_figures,
-               {period_from} AS period_from, {geo_from} AS place_from, r._population_note AS population_note
+               r._rk AS _rk
         FROM src_p a
-        JOIN ({resolved}) r ON {on or 'true'}
+        JOIN resolved_{index} r ON {on or 'true'}
         {' '.join(b.joins)}
         WHERE {selected}"""
     # assemble the value after the inner columns exist; the lineage's account of the transforms is
@@ -269,11 +271,19 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                {value} AS value, o.match_type,
                CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
                     ELSE o.problem END AS problem,
-               o.period_from, o.place_from, o.population_note
+               o._rk
         FROM ({inner}) o"""
-    if value_source.get("count_places"):
+    counted = bool(value_source.get("count_places"))
+    if counted:
         sql, value_note = _count_places(sql), "value: the number of places selected, for England"
-    return sql, uses_population, value_note
+    # the account of the transforms, once per resolved place and period (the lineage joins it)
+    placed = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
+              if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
+    place_part = "" if counted else f" || coalesce('; place ' || _place_from || ' -> ' || new_la_code, ''){placed}"
+    account = (f"SELECT {index} AS _m, _rk, _period_from || ' -> ' || coalesce(time_period, '?') || ' ' || "
+               f"time_identifier{place_part} || _population_note || '; ' || {_literal(value_note)} AS detail "
+               f"FROM resolved_{index}")
+    return sql, uses_population, resolved, account
 
 
 def _count_places(rows: str) -> str:
@@ -288,8 +298,7 @@ def _count_places(rows: str) -> str:
                NULL::VARCHAR AS new_la_code, NULL::VARCHAR AS old_la_code, NULL::VARCHAR AS la_name,
                indicator_id, breakdown_topic, breakdown, CAST(count(*) AS VARCHAR) AS numerator,
                NULL::VARCHAR AS denominator, CAST(count(*) AS VARCHAR) AS value, match_type,
-               NULL::VARCHAR AS problem, any_value(c.period_from) AS period_from,
-               count(*) || ' places' AS place_from, '' AS population_note
+               NULL::VARCHAR AS problem, any_value(c._rk) AS _rk
         FROM ({rows}) c WHERE c.problem IS NULL
         GROUP BY {keep}
         UNION ALL
@@ -412,15 +421,18 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                             f"FROM (SELECT DISTINCT {label} AS label FROM src)")
                 con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
                             f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
-            selects, notes = [], []
+            selects, resolved, accounts = [], [], []
             needs_population = False
             for index, mapping in enumerate(spec["indicators"]):
-                sql, uses, note = _select(spec, mapping, index, release, spec.get("keys") or [], names)
+                sql, uses, places, account = _select(spec, mapping, index, release, spec.get("keys") or [], names)
                 selects.append(sql)
-                notes.append(note)
+                resolved.append(places)
+                accounts.append(account)
                 needs_population |= uses
             if needs_population:
                 _load_population(con)
+            for index, places in enumerate(resolved):
+                con.execute(f"CREATE TEMP TABLE resolved_{index} AS {places}")
             con.execute("CREATE TEMP TABLE cand AS " + " UNION ALL ".join(selects))
             # output rows keep the order they were made in (by mapping, then source row): no sort
             # usually every candidate is placed: then the candidates are the output, not copied again
@@ -475,7 +487,8 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                     code = _kind(reason).code
                     more[code] = more.get(code, 0) + n - shown
             if lineage is not None:
-                _write_lineage(con, lineage, _transforms(spec, notes), out)
+                con.execute("CREATE TEMP TABLE accounts AS " + " UNION ALL ".join(accounts))
+                _write_lineage(con, lineage, out)
         finally:
             con.close()
             spill.cleanup()
@@ -504,29 +517,18 @@ def _kind(reason: str):
     return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
 
 
-def _transforms(spec: dict, notes: list[str]) -> str:
-    """SQL over an output row for the account of its transforms (period, place, population, value)."""
-    geo = spec["geography"]
-    placed = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
-              if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
-    note = "CASE _m " + " ".join(f"WHEN {i} THEN {_literal(n)}" for i, n in enumerate(notes)) + " END"
-    return (f"period_from || ' -> ' || coalesce(time_period, '?') || ' ' || time_identifier "
-            f"|| coalesce('; place ' || place_from || ' -> ' || new_la_code, ''){placed} || population_note "
-            f"|| '; ' || {note}")
-
-
-def _write_lineage(con: Any, path: Path, transforms: str, out: str) -> None:
+def _write_lineage(con: Any, path: Path, out: str) -> None:
     target = str(path).replace("'", "''")
     try:
         con.execute(f"""
             COPY (
-                SELECT 'output' AS kind, rowid + 2 AS output_row,
+                SELECT 'output' AS kind, o.rowid + 2 AS output_row,
                        -- the row that gave the output first, then the rows it read values from
                        CASE WHEN len(_lookups) = 0 THEN CAST(_row AS VARCHAR) ELSE
                        array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups),
                                        lambda x: x IS NOT NULL AND x != _row))), ';') END AS source_rows,
-                       indicator_id, match_type, {transforms} AS detail
-                FROM {out}
+                       indicator_id, match_type, t.detail AS detail
+                FROM {out} o LEFT JOIN accounts t ON t._m = o._m AND t._rk = o._rk
                 UNION ALL
                 SELECT 'unused', NULL, CAST(_row AS VARCHAR), NULL, NULL, reason FROM unused
             ) TO '{target}' (HEADER, DELIMITER ',')""")
