@@ -29,17 +29,9 @@ def _places(out: Path) -> dict[tuple[str, str], str]:
 def test_school_figures_are_placed_in_the_authority_of_31_march(tmp_path: Path):
     """DfE's absence file gives 2024/25 to Barnsley's old code and 2018/19 to Dorset county: the
     authorities on 31 March, not on 31 August when the academic year ends. The spec says so."""
-    shipped = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
-    assert shipped["geography"]["reference_date"] == "--03-31"
-    # the same source and places, one indicator of framework 1.0.0 (every framework version reads the field)
-    spec = dict(shipped, framework_version="1.0.0", indicators=[{
-        "indicator": "cla_school_absence_overall_pct", "match": "exact", "justification": "DfE's rate",
-        "where": [{"column": "social_care_group", "equals": "CLA 12 months at 31 March"},
-                  {"column": "phase_type_grouping", "equals": "Total"}],
-        "numerator": {"column": "t_sess_overall"}, "denominator": {"column": "t_sess_possible"},
-        "value": {"column": "pt_overall"}}])
-    placed_on_31_march = tmp_path / "absence.yaml"
-    placed_on_31_march.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
+    assert spec["geography"]["reference_date"] == "--03-31"
+    placed_on_31_march = SPECS / "absence.yaml"
     out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
     outcome = harmonise(DFE / "absence_la.csv", placed_on_31_march, out, lineage)
     assert outcome.report.exit_code == 0
@@ -64,7 +56,6 @@ def test_a_bad_place_date_is_refused_with_the_field_named(tmp_path: Path):
     from csc_outcomes.harmonise.spec import SpecError
 
     spec = yaml.safe_load((SPECS / "absence.yaml").read_text(encoding="utf-8"))
-    spec["framework_version"] = "1.0.0"
     spec["geography"]["reference_date"] = "31 March"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -287,6 +278,8 @@ FILES_110 = {  # spec -> source: values read from a column, checked against the 
     "key-stage-4": "ks4_la.csv",
     "lait-cla-characteristics": "lait_cla_characteristics_extract.csv",
     "adoption-timeliness": "national_cla_adopted_average_time_between_adoption_process_stages.csv",
+    "care-leavers-activity-by-age": "la_care_leavers_activity.csv",
+    "care-leavers-accommodation-by-age": "la_care_leavers_accommodation_suitability.csv",
 }
 
 
@@ -310,10 +303,13 @@ def test_national_framework_file_reproduces_every_published_value(name: str, tmp
     assert outcome.rows_in == len(published) == outcome.rows_used + outcome.rows_unused
     keys = spec.get("keys") or []
     recode = {r["column"]: {m["from"]: m["to"] for m in r["map"]} for r in spec.get("recodes") or []}
+    # a group: the rows agreeing on every key but the columns a lookup names
+    named = {c["column"] for m in spec["indicators"] for part in ("numerator", "denominator", "value")
+             for c in (m.get(part) or {}).get("row") or []}
+    group_keys = [k for k in keys if k not in named]
     groups: dict[tuple, list[dict]] = {}
-    if keys:
-        for r in published:
-            groups.setdefault(tuple(r[k] for k in keys if k != "measure_short"), []).append(r)
+    for r in published if keys else []:
+        groups.setdefault(tuple(r[k] for k in group_keys), []).append(r)
     rows, lines = _read(out), _read(lineage)
     code_column = spec["geography"].get("column")
     population = _population()
@@ -329,7 +325,7 @@ def test_national_framework_file_reproduces_every_published_value(name: str, tmp
         assert len(chosen) == 1, (row, anchor)
         m = chosen[0]
         produced.add((anchor_at, spec["indicators"].index(m)))
-        group = groups.get(tuple(anchor[k] for k in keys if k != "measure_short"), []) if keys else []
+        group = groups.get(tuple(anchor[k] for k in group_keys), []) if keys else []
         if m["value"].get("compute"):  # a count over the ONS 0-17 estimate of the mid-year before
             count = _expected(m["numerator"], anchor, group, keys, recode, None)
             pop = population[(row["old_la_code"], str(int(row["time_period"]) - 1))]
@@ -476,7 +472,6 @@ def test_a_period_must_come_from_a_column_or_be_named_once(tmp_path: Path):
     from csc_outcomes.harmonise.spec import SpecError
 
     spec = yaml.safe_load((SPECS / "revenue-outturn-rsx.yaml").read_text(encoding="utf-8"))
-    spec["framework_version"] = "1.0.0"
     for period, message in (({"value": "2024-25", "column": "Class"}, "give exactly one of column"),
                             ({"format": "two_year_label"}, "give exactly one of column")):
         spec["period"] = period
@@ -484,3 +479,35 @@ def test_a_period_must_come_from_a_column_or_be_named_once(tmp_path: Path):
         bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
         with pytest.raises(SpecError, match=message):
             harmonise(DFE / "RSX_LA_Data_2024-25_data_by_LA.ods", bad, tmp_path / "out.csv")
+
+
+def test_authorities_are_counted_by_ofsted_leadership_grade(tmp_path: Path):
+    """Dashboard figures 59 to 62: the authorities counted by the grade of the impact of leaders, for
+    England, from Ofsted's workbook; every authority counted is named in the lineage of its count."""
+    from collections import Counter
+
+    from csc_outcomes.validators.validate import validate_file
+
+    release = _release_110()
+    book = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+    cells = _sheet(book, "Inspections_as_at_31_March")
+    header = [str(h) for h in cells[2]]
+    grade = header.index("The impact of leaders on social work practice with children and families")
+    graded = {i: r for i, r in enumerate(cells, start=1) if i > 3 and r[grade]}
+    expected = Counter(r[grade] for r in graded.values())
+    out, lineage = tmp_path / "out.csv", tmp_path / "lineage.csv"
+    outcome = harmonise(DFE / book, SPECS / "ofsted-leadership.yaml", out, lineage, release=release)
+    assert outcome.report.exit_code == 0 and outcome.rows_in == len(graded) == outcome.rows_used == 153
+    rows = _read(out)
+    counts = {r["breakdown"]: int(r["value"]) for r in rows}
+    assert counts == dict(expected, Total=len(graded)) and set(expected) == {
+        "Outstanding", "Good", "Requires improvement to be good", "Inadequate"}
+    assert {(r["geographic_level"], r["new_la_code"], r["time_period"]) for r in rows} == {("National", "", "2025")}
+    for line in _read(lineage):
+        row = rows[int(line["output_row"]) - 2]
+        named = [int(n) for n in line["source_rows"].split(";")]
+        assert len(named) == int(row["value"]) == int(row["numerator"])
+        if row["breakdown"] != "Total":
+            assert {graded[n][grade] for n in named} == {row["breakdown"]}
+    report = validate_file(out, release=release)
+    assert report.valid and not report.issues, report.flatten(["row", "field", "type", "message"])[:5]

@@ -71,6 +71,7 @@ def _conditions(conditions: list[dict], alias: str) -> str:
 
 
 _NUMBER = "TRY_CAST({} AS DOUBLE)"
+_POPULATION = "__population__"  # stands for the estimate until the resolved table supplies it
 
 
 def _number_text(expr: str) -> str:
@@ -128,8 +129,8 @@ class _Builder:
                 total = operator.join(_NUMBER.format(c) for c in cells)
                 return scaled(f"CASE {symbol} ELSE {_number_text(total)} END")
         if source.get("population"):
-            return "coalesce(pop.population, pop_dfe.population)"
-        raise SpecError(f"indicators[{self.i}].{part}: compute is only for the value")
+            return _POPULATION
+        raise SpecError(f"indicators[{self.i}].{part}: compute and count_places are only for the value")
 
 
 def _day_month(on: str) -> str:
@@ -160,7 +161,14 @@ def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
 
 
 def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str],
-            names: list[str]) -> tuple[str, bool]:
+            names: list[str]) -> tuple[str, bool, str, str]:
+    """(the SELECT of one indicator mapping, whether it uses the population, the SELECT of its
+    resolved places and periods (table resolved_<index>), the SELECT of its lineage accounts).
+
+    What depends only on a row's place and period (its canonical period, geography, population
+    estimate and their problems) is resolved once per distinct place and period label, then joined
+    back to the rows by equality: a national file has a few thousand of them for millions of rows.
+    """
     ind = release.catalogue.indicators[mapping["indicator"]]
     period = ind["period"]
     month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
@@ -177,13 +185,15 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     value_source = mapping["value"]
     multiplier = float(ind.get("multiplier") or 1)
     dp = int(ind["decimal_places"])
-    if value_source.get("compute"):
+    if value_source.get("count_places"):  # the count replaces the rows' values (see _count_places)
+        value, value_note, raw_value = "o.raw_value", "", "NULL"
+    elif value_source.get("compute"):
         num, den = _NUMBER.format("o.numerator"), _NUMBER.format("o.denominator")
         symbol = (f"CASE WHEN list_contains({SYMBOLS_SQL}, o.numerator) THEN o.numerator "
                   f"WHEN list_contains({SYMBOLS_SQL}, o.denominator) THEN o.denominator END")
         value = (f"coalesce({symbol}, CASE WHEN {den} = 0 THEN 'z' ELSE "
                  f"printf('%.{dp}f', round({num} / {den} * {multiplier!r}, {dp})) END)")
-        value_note = f"'value computed: numerator / denominator x {multiplier:g}, {dp} dp'"
+        value_note = f"value computed: numerator / denominator x {multiplier:g}, {dp} dp"
         raw_value = "NULL"
     else:
         raw_value = b.text(value_source, None, "value")
@@ -196,12 +206,13 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         value = (f"CASE WHEN {_NUMBER.format('o.raw_value')} IS NULL THEN o.raw_value "
                  f"ELSE {_number_text(_NUMBER.format('o.raw_value') + f' * {float(scale)!r}')} END"
                  if scale not in (None, 1) else "o.raw_value")
-        value_note = f"'value from {value_source.get('column') or 'a constant'}" + (
+        value_note = f"value from {value_source.get('column') or 'a constant'}" + (
             " (years:months in months)" if mapping.get("value_format") == "years_months" else "") + (
-            f" x {float(scale):g}'" if scale not in (None, 1) else "'")
+            f" x {float(scale):g}" if scale not in (None, 1) else "")
     breakdown = b.text(mapping.get("breakdown"), "Total", "breakdown")
     recode_problems = [f"a._unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
     population_join = ""
+    population = "NULL::VARCHAR"
     population_problem = "NULL::VARCHAR"
     population_note = "''"
     if uses_population:
@@ -212,45 +223,87 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                            f"AND pop.mid_year = {mid_year} "
                            f"LEFT JOIN population pop_dfe ON pop.code IS NULL AND pop_dfe.legacy = ({place['old_la_code']}) "
                            f"AND pop_dfe.mid_year = {mid_year}")
+        population = "coalesce(pop.population, pop_dfe.population)"
         population_note = (f"'; denominator: ONS mid-' || coalesce(({mid_year})::VARCHAR, '?') || "
                            "' estimate of residents aged 0-17'")
         population_problem = (f"CASE WHEN pop.code IS NULL AND pop_dfe.code IS NULL THEN 'no ONS mid-year estimate for ' || "
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
     lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
     selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
+    # the columns a row's place and period are read from: the key of the resolved table
+    place_columns = ([geo["column"]] if geo["from"] != "canonical_columns" else
+                     [c for c in geography.CANONICAL if c in names])
+    key_columns = list(dict.fromkeys(place_columns + ([pm["column"]] if pm.get("column") else [])))
     period_from = _literal(pm["value"]) if pm.get("value") is not None else f"a.{q(pm['column'])}"
     geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
-    inner = f"""
-        SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
+    resolved = f"""
+        SELECT row_number() OVER () AS _rk, {period_from} AS _period_from, {geo_from} AS _place_from,
+               {', '.join(f'a.{q(c)} AS _k{i}' for i, c in enumerate(key_columns))},
                {canon['time_period']} AS time_period, {canon['time_identifier']} AS time_identifier,
                {', '.join(f'{expr} AS {col}' for col, expr in place.items())},
+               {canon['problem']} AS _period_problem, {geo_problem} AS _geo_problem,
+               {population} AS _population, {population_problem} AS _population_problem,
+               {population_note} AS _population_note
+        FROM (SELECT DISTINCT {', '.join(f'a.{q(c)}' for c in key_columns)}, a.p FROM src_p a WHERE {selected}) a
+        {geo_join} {population_join}"""
+    on = " AND ".join(f"r._k{i} IS NOT DISTINCT FROM a.{q(c)}" for i, c in enumerate(key_columns))
+    numerator, denominator = (x.replace(_POPULATION, "r._population") for x in (numerator, denominator))
+    inner = f"""
+        SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
+               r.time_period, r.time_identifier, {', '.join(f'r.{col}' for col in place)},
                '{mapping['indicator']}' AS indicator_id, {_literal(mapping.get('breakdown_topic', 'Total'))} AS breakdown_topic,
                {breakdown} AS breakdown, {numerator} AS numerator, {denominator} AS denominator,
                {raw_value} AS raw_value,
                '{mapping['match']}' AS match_type,
-               coalesce({canon['problem']}, {', '.join(recode_problems + [geo_problem, population_problem])}) AS problem,
+               coalesce(r._period_problem, {', '.join(recode_problems + ['r._geo_problem', 'r._population_problem'])}) AS problem,
                coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
                         TRY_CAST({raw_value} AS DOUBLE))
                  IS NOT NULL AS has_figures,
-               {period_from} AS period_from, {geo_from} AS place_from, {population_note} AS population_note
+               r._rk AS _rk
         FROM src_p a
-        {' '.join(b.joins)} {geo_join} {population_join}
+        JOIN resolved_{index} r ON {on or 'true'}
+        {' '.join(b.joins)}
         WHERE {selected}"""
-    placed_note = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
-                   if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
-    # assemble the value after the inner columns exist
+    # assemble the value after the inner columns exist; the lineage's account of the transforms is
+    # assembled only when the lineage is written
     columns = [c for c in OUTPUT if c not in ("value",)]
     sql = f"""
         SELECT o._row, o._m, o._lookups, {', '.join('o.' + c for c in columns[:-1])},
                {value} AS value, o.match_type,
                CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
                     ELSE o.problem END AS problem,
-               o.period_from || ' -> ' || coalesce(o.time_period, '?') || ' ' || o.time_identifier
-                 || coalesce('; place ' || o.place_from || ' -> ' || o.new_la_code, ''){placed_note} || o.population_note
-                 || '; ' || {value_note}
-                 AS transforms
+               o._rk
         FROM ({inner}) o"""
-    return sql, uses_population
+    counted = bool(value_source.get("count_places"))
+    if counted:
+        sql, value_note = _count_places(sql), "value: the number of places selected, for England"
+    # the account of the transforms, once per resolved place and period (the lineage joins it)
+    placed = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
+              if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
+    place_part = "" if counted else f" || coalesce('; place ' || _place_from || ' -> ' || new_la_code, ''){placed}"
+    account = (f"SELECT {index} AS _m, _rk, _period_from || ' -> ' || coalesce(time_period, '?') || ' ' || "
+               f"time_identifier{place_part} || _population_note || '; ' || {_literal(value_note)} AS detail "
+               f"FROM resolved_{index}")
+    return sql, uses_population, resolved, account
+
+
+def _count_places(rows: str) -> str:
+    """One England row per period and breakdown counting the places (rows) placed; the rows that
+    could not be placed stay single, with their problem. The first counted row anchors the output
+    row and the others are its lookups, so the lineage names every row counted."""
+    keep = "time_period, time_identifier, indicator_id, breakdown_topic, breakdown, match_type"
+    return f"""
+        SELECT min(c._row) AS _row, any_value(c._m) AS _m, list(c._row ORDER BY c._row) AS _lookups,
+               time_period, time_identifier, 'National' AS geographic_level, 'E92000001' AS country_code,
+               'England' AS country_name, NULL::VARCHAR AS region_code, NULL::VARCHAR AS region_name,
+               NULL::VARCHAR AS new_la_code, NULL::VARCHAR AS old_la_code, NULL::VARCHAR AS la_name,
+               indicator_id, breakdown_topic, breakdown, CAST(count(*) AS VARCHAR) AS numerator,
+               NULL::VARCHAR AS denominator, CAST(count(*) AS VARCHAR) AS value, match_type,
+               NULL::VARCHAR AS problem, any_value(c._rk) AS _rk
+        FROM ({rows}) c WHERE c.problem IS NULL
+        GROUP BY {keep}
+        UNION ALL
+        SELECT * FROM ({rows}) c WHERE c.problem IS NOT NULL"""
 
 
 def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
@@ -365,28 +418,37 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                             f"FROM (SELECT DISTINCT {label} AS label FROM src)")
                 con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
                             f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
-            selects = []
+            selects, resolved, accounts = [], [], []
             needs_population = False
             for index, mapping in enumerate(spec["indicators"]):
-                sql, uses = _select(spec, mapping, index, release, spec.get("keys") or [], names)
+                sql, uses, places, account = _select(spec, mapping, index, release, spec.get("keys") or [], names)
                 selects.append(sql)
+                resolved.append(places)
+                accounts.append(account)
                 needs_population |= uses
             if needs_population:
                 _load_population(con)
+            for index, places in enumerate(resolved):
+                con.execute(f"CREATE TEMP TABLE resolved_{index} AS {places}")
             con.execute("CREATE TEMP TABLE cand AS " + " UNION ALL ".join(selects))
             # output rows keep the order they were made in (by mapping, then source row): no sort
-            con.execute("CREATE TEMP TABLE out AS SELECT * FROM cand WHERE problem IS NULL")
-            rows_out = con.execute("SELECT count(*) FROM out").fetchone()[0]
+            # usually every candidate is placed: then the candidates are the output, not copied again
+            problems = con.execute("SELECT count(*) FROM cand WHERE problem IS NOT NULL").fetchone()[0]
+            out = "cand"
+            if problems:
+                con.execute("CREATE TEMP TABLE out AS SELECT * FROM cand WHERE problem IS NULL")
+                out = "out"
+            rows_out = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
             target = str(output).replace("'", "''")
             try:
-                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM out) TO '{target}' (HEADER, DELIMITER ',')")
+                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM {out}) TO '{target}' (HEADER, DELIMITER ',')")
             except duckdb.IOException as exc:
                 raise InputError(f"cannot write {output}: {exc}") from exc
             # every source row: used, or unused with its reason
             con.execute(f"""
                 CREATE TEMP TABLE used AS
-                SELECT DISTINCT r AS _row FROM (SELECT _row AS r FROM out
-                                                UNION ALL SELECT unnest(_lookups) FROM out) WHERE r IS NOT NULL""")
+                SELECT DISTINCT r AS _row FROM (SELECT _row AS r FROM {out}
+                                                UNION ALL SELECT unnest(_lookups) FROM {out}) WHERE r IS NOT NULL""")
             # a row no mapping selected may still say why: a code its recode list does not know
             flags = [f"_unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
             unmapped = (f"(SELECT _row, min(coalesce({', '.join(flags)})) AS unmapped FROM src GROUP BY _row)"
@@ -422,7 +484,8 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                     code = _kind(reason).code
                     more[code] = more.get(code, 0) + n - shown
             if lineage is not None:
-                _write_lineage(con, lineage)
+                con.execute("CREATE TEMP TABLE accounts AS " + " UNION ALL ".join(accounts))
+                _write_lineage(con, lineage, out)
         finally:
             con.close()
             spill.cleanup()
@@ -451,17 +514,18 @@ def _kind(reason: str):
     return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
 
 
-def _write_lineage(con: Any, path: Path) -> None:
+def _write_lineage(con: Any, path: Path, out: str) -> None:
     target = str(path).replace("'", "''")
     try:
         con.execute(f"""
             COPY (
-                SELECT 'output' AS kind, rowid + 2 AS output_row,
+                SELECT 'output' AS kind, o.rowid + 2 AS output_row,
                        -- the row that gave the output first, then the rows it read values from
+                       CASE WHEN len(_lookups) = 0 THEN CAST(_row AS VARCHAR) ELSE
                        array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups),
-                                       lambda x: x IS NOT NULL AND x != _row))), ';') AS source_rows,
-                       indicator_id, match_type, transforms AS detail
-                FROM out
+                                       lambda x: x IS NOT NULL AND x != _row))), ';') END AS source_rows,
+                       indicator_id, match_type, t.detail AS detail
+                FROM {out} o LEFT JOIN accounts t ON t._m = o._m AND t._rk = o._rk
                 UNION ALL
                 SELECT 'unused', NULL, CAST(_row AS VARCHAR), NULL, NULL, reason FROM unused
             ) TO '{target}' (HEADER, DELIMITER ',')""")

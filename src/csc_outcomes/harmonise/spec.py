@@ -77,7 +77,7 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
         for part in ("numerator", "denominator", "value", "breakdown"):
             source = m.get(part) if isinstance(m, dict) else None
             if isinstance(source, dict):
-                kinds = ("column", "sum_of", "difference_of", "constant", "population", "compute")
+                kinds = ("column", "sum_of", "difference_of", "constant", "population", "compute", "count_places")
                 given = [k for k in kinds if source.get(k) is not None]
                 if len(given) != 1:
                     problems.append(f"indicators[{i}].{part}: give exactly one of {', '.join(kinds)} "
