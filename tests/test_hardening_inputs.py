@@ -118,10 +118,12 @@ def test_harmonise_output_in_another_format_is_refused_before_writing(work: Path
     assert out.returncode == 2 and "writes CSV" in out.stderr and not (work / name).exists()
 
 
-def test_harmonise_output_with_a_tilde_is_written_where_named(work: Path):
-    out = run_main("harmonise", "src.csv", "-m", "spec.yaml", "-o", "~out.csv")
+@pytest.mark.parametrize("name", ["~out.csv", "o[1].csv", "o*.csv", "it's?.csv"])
+def test_harmonise_outputs_are_written_where_named(work: Path, name: str):
+    out = run_main("harmonise", "src.csv", "-m", "spec.yaml", "-o", name, "--lineage", "l" + name)
     assert out.returncode == 0, out.stderr
-    assert (work / "~out.csv").read_text(encoding="utf-8").startswith("time_period,")
+    assert (work / name).read_text(encoding="utf-8").startswith("time_period,")
+    assert (work / ("l" + name)).read_text(encoding="utf-8").startswith("kind,")
 
 
 # -- Hangs and unbounded memory --------------------------------------------------------------------
