@@ -43,7 +43,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     bytes: int = 0
     lines: int | None = None  # physical lines of `path`, when known
-    longest_line: int = 0  # bytes of the longest line when over SLICE (1 MiB), else 0 or less
+    longest_line: int = 0  # bytes of the longest line, exact when over SLICE (1 MiB)
 
     def max_line_size(self) -> int | None:
         """DuckDB's max_line_size for this file, when its default is too small: DuckDB skips a
