@@ -202,11 +202,14 @@ def make_case(index: int, work: Path) -> tuple[list[str], dict]:
     return args, expect
 
 
-def run_case(index: int, work: Path) -> str | None:
-    """None if case `index` kept every promise, else what it broke."""
+def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
+    """None if case `index` kept every promise, else what it broke (`exits` counts exit codes by kind)."""
     args, expect = make_case(index, work)
     before = _hashes(work / "in")
     out = run_main(*args)
+    if exits is not None:
+        key = f"{expect['kind']} exit {out.returncode}"
+        exits[key] = exits.get(key, 0) + 1
     said = out.stdout + out.stderr
     problems = []
     if out.returncode not in (0, 1, 2):
@@ -243,10 +246,11 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
     started = time.perf_counter()
     failures = []
     first = int(os.environ.get("FUZZ_FIRST", "0"))
+    exits: dict[str, int] = {}
     for index in range(first, first + CASES):
         work = tmp_path / f"case{index}"
         work.mkdir()
-        failure = run_case(index, work)
+        failure = run_case(index, work, exits)
         if failure:
             failures.append(failure)
             print(failure, flush=True)
@@ -255,7 +259,8 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
         if done % 250 == 0:  # a long run (make fuzz) says how far it has got
             print(f"fuzz: {done} cases, {len(failures)} failure(s), {time.perf_counter() - started:.0f} s", flush=True)
     seconds = time.perf_counter() - started
-    print(f"\nfuzz: {CASES} cases, {len(failures)} failure(s), {seconds:.0f} s (seed {SEED})")
+    print(f"\nfuzz: {CASES} cases, {len(failures)} failure(s), {seconds:.0f} s (seed {SEED}); "
+          + ", ".join(f"{k} x{n}" for k, n in sorted(exits.items())))
     assert not failures, f"{len(failures)} of {CASES} cases broke a promise:\n" + "\n".join(failures[:20])
 
 
