@@ -327,7 +327,7 @@ def _two_row_header(rows: list[list], header_row: int, merged: list) -> list[str
 
 MAX_CELLS = 40_000_000  # a 1M-row return of 16 columns has 16M; the reader allocates every cell of the range
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?\br="([0-9]+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c [^>]*?\br="([A-Z]{2,3})[0-9]')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # a cell reference past column Z (row numbers are digits)
 
 
 def _column_number(letters: bytes) -> int:
