@@ -325,6 +325,7 @@ def _two_row_header(rows: list[list], header_row: int, merged: list) -> list[str
     return [f"{u}: {lo}" if u and lo and u != lo else (lo or u) for u, lo in zip(upper, lower)]
 
 
+MAX_SHEET_XML = 4 << 30  # a 1M-row, 16-column sheet is about 1 GB of XML
 MAX_CELLS = 40_000_000  # a 1M-row return of 16 columns has 16M; the reader allocates every cell of the range
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?\br="([0-9]+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # a cell reference past column Z (row numbers are digits)
@@ -354,6 +355,9 @@ def _bounded_sheets(path: Path) -> None:
         for info in book.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
+            if info.file_size > MAX_SHEET_XML:  # a few kB that unpack to gigabytes (a zip bomb)
+                raise InputError(f"{path.name}: a sheet unpacks to {info.file_size:,} bytes of XML, more than "
+                                 f"{MAX_SHEET_XML:,}; save the sheet as CSV")
             rows = cols = 0
             tail = b""
             with book.open(info) as f:
