@@ -25,7 +25,7 @@ bench: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) dist build .pytest_cache
 
-# The fuzzer's long run: 10,000 mutated inputs through every command (the suite runs 50).
+# The fuzzer's long run: 10,000 mutated inputs through every command (the suite runs 40).
 # FUZZ_SEED=N replays another sequence; FUZZ_FIRST=N starts at case N.
 fuzz: $(VENV)/.installed
 	FUZZ_CASES=$${FUZZ_CASES:-10000} $(BIN)/python -m pytest tests/test_fuzz.py -k keeps_its_promises -q -s -p no:cacheprovider

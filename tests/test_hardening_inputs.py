@@ -118,10 +118,12 @@ def test_harmonise_output_in_another_format_is_refused_before_writing(work: Path
     assert out.returncode == 2 and "writes CSV" in out.stderr and not (work / name).exists()
 
 
-def test_harmonise_output_with_a_tilde_is_written_where_named(work: Path):
-    out = run_main("harmonise", "src.csv", "-m", "spec.yaml", "-o", "~out.csv")
+@pytest.mark.parametrize("name", ["~out.csv", "o[1].csv", "o*.csv", "it's?.csv"])
+def test_harmonise_outputs_are_written_where_named(work: Path, name: str):
+    out = run_main("harmonise", "src.csv", "-m", "spec.yaml", "-o", name, "--lineage", "l" + name)
     assert out.returncode == 0, out.stderr
-    assert (work / "~out.csv").read_text(encoding="utf-8").startswith("time_period,")
+    assert (work / name).read_text(encoding="utf-8").startswith("time_period,")
+    assert (work / ("l" + name)).read_text(encoding="utf-8").startswith("kind,")
 
 
 # -- Hangs and unbounded memory --------------------------------------------------------------------
@@ -248,3 +250,22 @@ def test_a_return_followed_by_200000_blank_lines_is_reported_quickly(work: Path)
     assert report["tasks"][0]["stats"]["rows"] == 1222 + 200_000  # every line is a row, reported
     assert len(out.stdout) < 2_000_000  # the listing is capped, not 200,000 entries
     assert time.perf_counter() - started < 60
+
+
+def test_a_sheet_that_unpacks_to_more_than_the_bound_is_refused(tmp_path: Path, monkeypatch):
+    """A zip bomb: the bound is lowered here so that the test builds a small one."""
+    from csc_outcomes.validators import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_XML", 1 << 20)
+    book = tmp_path / "bomb.xlsx"
+    _workbook(book)
+    with zipfile.ZipFile(book) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<sheetData>", b"<sheetData>" + b" " * (2 << 20), 1)
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert book.stat().st_size < 50_000
+    out = run_main("validate", str(book))
+    assert out.returncode == 2 and "unpacks to" in out.stderr

@@ -227,3 +227,16 @@ def test_a_cell_over_32_mb_is_reported_not_dropped(tmp_path: Path):
     assert report["tasks"][0]["stats"]["rows"] == 10  # every row, the long one included
     assert any(e.get("row") == 4 for e in report["tasks"][0]["errors"])  # and it is reported
     assert len(out.stdout) < 1_000_000
+
+
+@pytest.mark.parametrize("command", ["check", "harmonise"])
+def test_a_spec_whose_indicator_is_a_mapping_is_reported(tmp_path: Path, command: str):
+    """Found by the fuzzer (case 5378): an unhashable indicator crashed the spec check."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.read_text(encoding="utf-8").replace("indicator: cla_rate_31mar\n", "indicator: {a: b}\n"),
+                    encoding="utf-8")
+    args = ["check", str(spec)] if command == "check" else ["harmonise", str(SOURCE), "-m", str(spec), "-o",
+                                                              str(tmp_path / "o.csv")]
+    out = run_main(*args)
+    assert out.returncode == (1 if command == "check" else 2), out.stderr
+    assert "bug in csc-outcomes" not in out.stderr and "indicators[0].indicator" in out.stdout + out.stderr

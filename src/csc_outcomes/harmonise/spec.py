@@ -71,7 +71,7 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
     known = set(indicators)
     mappings = _list(spec.get("indicators"))
     for i, m in enumerate(mappings):
-        if isinstance(m, dict) and m.get("indicator") not in known:
+        if isinstance(m, dict) and not (isinstance(m.get("indicator"), str) and m["indicator"] in known):
             problems.append(f"indicators[{i}].indicator: {clip(m.get('indicator'))!r} is not an indicator of "
                             f"framework {version}")
         for part in ("numerator", "denominator", "value", "breakdown"):

@@ -43,7 +43,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     bytes: int = 0
     lines: int | None = None  # physical lines of `path`, when known
-    longest_line: int = 0  # bytes of the longest line when over SLICE (1 MiB), else 0 or less
+    longest_line: int = 0  # bytes of the longest line, exact when over SLICE (1 MiB)
 
     def max_line_size(self) -> int | None:
         """DuckDB's max_line_size for this file, when its default is too small: DuckDB skips a
@@ -142,23 +142,46 @@ def _fix_blank_lines(src: Path, dst: Path, width: int) -> None:
     dst.write_bytes(b"".join(parts))
 
 
-def _runs(chunk: bytes, run: int, longest: int) -> tuple[int, int]:
-    """Track the longest line, measured exactly only when it spans one of the 1 MiB slices of the
-    chunk (a shorter line is of no interest): two C searches per slice, no copy."""
-    for start in range(0, len(chunk), SLICE):
-        end = min(start + SLICE, len(chunk))
-        first = chunk.find(b"\n", start, end)
-        if first < 0:
-            run += end - start
-        else:
-            longest = max(longest, run + first - start)
-            run = end - chunk.rfind(b"\n", start, end) - 1
-    return run, longest
+@dataclass
+class _Lines:
+    """What one pass over the bytes learns about lines, fed 16 MiB chunks; C searches only.
+
+    lines: line feeds (plus one for a last line without one); longest: the longest line, measured
+    exactly only when it spans a 1 MiB slice of a chunk (a shorter one is of no interest: DuckDB
+    reads lines up to 2 MB); lone_cr: a carriage return not followed by a line feed."""
+
+    lines: int = 0
+    longest: int = 0
+    lone_cr: bool = False
+    _run: int = 0
+    _last: bytes = b""
+
+    def feed(self, chunk: bytes) -> None:
+        self.lines += chunk.count(b"\n")
+        if not self.lone_cr and (b"\r" in chunk or self._last == b"\r"):
+            if self._last == b"\r" and not chunk.startswith(b"\n"):
+                self.lone_cr = True
+            found = _LONE_CR.search(chunk)
+            self.lone_cr = self.lone_cr or bool(found and found.end() < len(chunk))
+        for start in range(0, len(chunk), SLICE):
+            end = min(start + SLICE, len(chunk))
+            first = chunk.find(b"\n", start, end)
+            if first < 0:
+                self._run += end - start
+            else:
+                self.longest = max(self.longest, self._run + first - start)
+                self._run = end - chunk.rfind(b"\n", start, end) - 1
+        self._last = chunk[-1:]
+
+    def done(self) -> "_Lines":
+        self.lines += 1 if self._last not in (b"\n", b"") else 0
+        self.longest = max(self.longest, self._run)
+        self.lone_cr = self.lone_cr or self._last == b"\r"
+        return self
 
 
-def _scan(path: Path) -> tuple[str, int, int]:
-    """One pass over the bytes: the encoding to read the file as, its number of lines, and the
-    length of its longest line when that is over CHUNK bytes (0 otherwise).
+def _scan(path: Path) -> tuple[str, _Lines]:
+    """One pass over the bytes: the encoding to read the file as, and what it holds in lines.
 
     utf-8, or utf-16 when the file has a UTF-16 byte-order mark; anything else that is not UTF-8
     is refused with the reason. ASCII chunks (most returns) skip decoding; isascii, the codec and
@@ -167,10 +190,10 @@ def _scan(path: Path) -> tuple[str, int, int]:
     with open(path, "rb") as f:
         head = f.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", *_count_lines(path)
+        return "utf-16", _count_lines(path)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = lines = run = longest = 0
-    last = b""
+    offset = 0
+    stats = _Lines()
     pending = False  # the decoder holds part of a character from the previous chunk
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
@@ -180,26 +203,21 @@ def _scan(path: Path) -> tuple[str, int, int]:
                 except UnicodeDecodeError as exc:
                     raise _encoding_problem(path, exc, offset) from exc
                 pending = decoder.getstate()[0] != b""
-            lines += chunk.count(b"\n")
-            run, longest = _runs(chunk, run, longest)
-            last = chunk[-1:]
+            stats.feed(chunk)
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _encoding_problem(path, exc, offset - 1) from exc
-    return "utf-8", lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
+    return "utf-8", stats.done()
 
 
-def _count_lines(path: Path) -> tuple[int, int]:
-    """Lines, and the longest line when it is over CHUNK bytes (0 otherwise)."""
-    lines, last, run, longest = 0, b"", 0, 0
+def _count_lines(path: Path) -> _Lines:
+    stats = _Lines()
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
-            lines += chunk.count(b"\n")
-            run, longest = _runs(chunk, run, longest)
-            last = chunk[-1:]
-    return lines + (1 if last not in (b"\n", b"") else 0), max(longest, run)
+            stats.feed(chunk)
+    return stats.done()
 
 
 def _has_blank_line(path: Path) -> bool:
@@ -237,20 +255,6 @@ def _text_codec(codec: str) -> None:
         raise InputError(f"{shown!r} is not a text encoding; use a text encoding such as utf-8 or cp1252")
 
 
-def _has_lone_cr(path: Path) -> bool:
-    """A carriage return not followed by a line feed (an old Mac line end, or a stray control
-    character): DuckDB's CSV reader stops on one. Checked by C code, 16 MiB at a time."""
-    with open(path, "rb") as f:
-        carry = b""
-        while chunk := f.read(CHUNK):
-            data = carry + chunk
-            found = _LONE_CR.search(data) if b"\r" in data else None
-            if found and found.end() < len(data):  # a CR that ends the chunk may be followed by LF
-                return True
-            carry = data[-1:]
-        return carry == b"\r"
-
-
 def _lone_cr_to_lf(src: Path, dst: Path) -> None:
     """Copy src to dst with each lone CR made a line feed, as a spreadsheet reads it."""
     with open(src, "rb") as fin, open(dst, "wb") as fout:
@@ -263,7 +267,7 @@ def _lone_cr_to_lf(src: Path, dst: Path) -> None:
 
 
 def _read_csv(path: Path, encoding: str | None) -> Table:
-    codec, lines, longest = (encoding, None, 0) if encoding else _scan(path)
+    codec, stats = (encoding, None) if encoding else _scan(path)
     _text_codec(codec)
     tmp: tempfile.TemporaryDirectory | None = None
     readable = path
@@ -273,17 +277,19 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
         readable = Path(tmp.name) / "input.csv"
         _transcode(path, readable, codec)
         notes.append(f"read as {codec}")
-    if _has_lone_cr(readable):
+        stats = None
+    if stats is None:
+        stats = _scan(readable)[1]
+    if stats.lone_cr:  # DuckDB's reader stops on one: a copy where each is a line end
         tmp = tmp or tempfile.TemporaryDirectory(prefix="csc-outcomes-")
         fixed = Path(tmp.name) / "lines.csv"
         _lone_cr_to_lf(readable, fixed)
         readable = fixed
         notes.append("a carriage return without a line feed read as a line end")
+        stats = _count_lines(readable)
     labels = _header(readable)
-    if lines is None or readable != path:
-        _, lines, longest = _scan(readable)
-    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=lines, _tmp=tmp,
-                 longest_line=longest)
+    return Table(readable, labels, path, notes=notes, bytes=path.stat().st_size, lines=stats.lines, _tmp=tmp,
+                 longest_line=stats.longest)
 
 
 def _cell(value: object) -> str:
@@ -319,9 +325,10 @@ def _two_row_header(rows: list[list], header_row: int, merged: list) -> list[str
     return [f"{u}: {lo}" if u and lo and u != lo else (lo or u) for u, lo in zip(upper, lower)]
 
 
+MAX_SHEET_XML = 4 << 30  # a 1M-row, 16-column sheet is about 1 GB of XML
 MAX_CELLS = 40_000_000  # a 1M-row return of 16 columns has 16M; the reader allocates every cell of the range
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row [^>]*?\br="([0-9]+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c [^>]*?\br="([A-Z]{2,3})[0-9]')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # a cell reference past column Z (row numbers are digits)
 
 
 def _column_number(letters: bytes) -> int:
@@ -348,6 +355,9 @@ def _bounded_sheets(path: Path) -> None:
         for info in book.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
+            if info.file_size > MAX_SHEET_XML:  # a few kB that unpack to gigabytes (a zip bomb)
+                raise InputError(f"{path.name}: a sheet unpacks to {info.file_size:,} bytes of XML, more than "
+                                 f"{MAX_SHEET_XML:,}; save the sheet as CSV")
             rows = cols = 0
             tail = b""
             with book.open(info) as f:
@@ -506,6 +516,6 @@ def _read_csv_with_header_row(path: Path, encoding: str | None, header_row: int)
         shutil.copyfileobj(fin, fout, CHUNK)
     table._tmp = None
     labels = _header(out)
-    lines, longest = _count_lines(out)
+    stats = _count_lines(out)
     return Table(out, labels, path, first_row=header_row + 1, notes=table.notes + [f"header on line {header_row}"],
-                 bytes=table.bytes, lines=lines, _tmp=tmp, longest_line=longest)
+                 bytes=table.bytes, lines=stats.lines, _tmp=tmp, longest_line=stats.longest)
