@@ -206,3 +206,37 @@ def test_completeness_against_a_set_gives_the_cli_findings(server) -> None:
     assert {t for _, _, t in _flat(cli)} >= {"set-indicator-missing"}
     assert result["report"]["valid"] is cli["valid"] is False
     assert result["report"]["stats"]["errors"] == cli["stats"]["errors"]
+
+
+def test_the_page_works_from_the_keyboard_and_labels_every_control(server, site: Path) -> None:
+    """Tab to the button, Enter; the report's heading takes the focus (a screen reader reads the
+    verdict); Tab on to the JSON download, Enter. Every control has a label a screen reader reads."""
+    import html.parser
+
+    path = ROOT / "examples" / "returns" / "invalid" / "time.csv"
+    url, _ = server
+    result = drive(url, [path], "--keyboard")["results"][0]
+    assert "error" not in result, result["error"]
+    assert result["focused"].strip() == "time.csv: not valid"
+    assert _flat(result["report"]) == _flat(_cli_report(path))
+
+    class Controls(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.controls: list[str] = []
+            self.labels: set[str] = set()
+            self.lang = None
+
+        def handle_starttag(self, tag, attrs) -> None:
+            a = dict(attrs)
+            if tag == "html":
+                self.lang = a.get("lang")
+            if tag in ("input", "select", "textarea"):
+                self.controls.append(a.get("id"))
+            if tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+
+    page = Controls()
+    page.feed((site / "index.html").read_text(encoding="utf-8"))
+    assert page.lang == "en"
+    assert len(page.controls) >= 7 and all(c in page.labels for c in page.controls)

@@ -3,7 +3,10 @@
 // the page's error message), the seconds each check took, and every network request the
 // browser made, marked as made before or after the page said it was ready.
 //
-//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] [--header-row N] [--set S [--require-complete]] FILE...
+//   node test/drive.mjs URL [--offline] [--screenshot DIR] [--width N] [--header-row N] [--set S [--require-complete]] [--keyboard] FILE...
+//
+// With --keyboard the button and the download are reached with Tab and pressed with Enter, and the
+// element focused after each check is recorded (it should be the report's heading).
 //
 // With --offline the browser is taken offline once the page has loaded: the checks must still work.
 
@@ -14,7 +17,7 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 const url = args.shift();
-let offline = false, shots = null, width = 1200, headerRow = null, set = null, complete = false;
+let offline = false, shots = null, width = 1200, headerRow = null, set = null, complete = false, keyboard = false;
 const files = [];
 while (args.length) {
   const a = args.shift();
@@ -24,6 +27,7 @@ while (args.length) {
   else if (a === '--header-row') headerRow = args.shift();
   else if (a === '--set') set = args.shift();
   else if (a === '--require-complete') complete = true;
+  else if (a === '--keyboard') keyboard = true;
   else files.push(path.resolve(a));
 }
 
@@ -73,14 +77,26 @@ try {
     const result = { file };
     await page.setInputFiles('#file', file);
     const t0 = Date.now();
-    await page.click('#check');
+    if (keyboard) {
+      await page.focus('#file');
+      for (let k = 0; k < 40 && await page.evaluate(() => document.activeElement?.id) !== 'check'; k++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+    } else await page.click('#check');
     await page.waitForFunction((k) => document.body.dataset.done === String(k), n, { timeout: 600000, polling: 100 });
     result.seconds = (Date.now() - t0) / 1000;
     if (!(await page.isHidden('#error'))) {
       result.error = await page.textContent('#error-text');
     } else {
       result.status = await page.textContent('#status');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+      result.focused = await page.evaluate(() => document.activeElement?.textContent);
+      let press = () => page.click('#download-json');
+      if (keyboard) {
+        press = async () => {
+          for (let k = 0; k < 40 && await page.evaluate(() => document.activeElement?.id) !== 'download-json'; k++) await page.keyboard.press('Tab');
+          await page.keyboard.press('Enter');
+        };
+      }
+      const [download] = await Promise.all([page.waitForEvent('download'), press()]);
       const saved = path.join(downloads, `${n}.json`);
       await download.saveAs(saved);
       result.report = JSON.parse(fs.readFileSync(saved, 'utf8'));
