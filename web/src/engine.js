@@ -2,16 +2,15 @@
 // release's rule pack (the same SQL the CLI runs) and build the CLI's report.
 //
 // `sql` is a small adapter over duckdb-wasm: query(text) -> rows as plain objects,
-// register(name, bytes), unregister(name). Nothing here loops over the return's rows: reading,
+// register(name, bytes) to give DuckDB a file. Nothing here loops over the return's rows: reading,
 // checking and counting are DuckDB's; JavaScript only handles the few rows DuckDB rejects.
 
 import {
   InputError, countLines, fixBlankLines, fromLine, hasBlankLine, headerOf, parseCsv, sheetToCsv, toCsv, toUtf8,
 } from './read.js';
 
-export const LIMIT = 1000; // issues listed per check; the rest are counted (the CLI's cap)
+export const LIMIT = 1000; // issues listed per type; the rest are counted (the CLI's cap)
 export const MAX_CELL = 40;
-const SEVERITIES = ['error', 'warning', 'info'];
 
 export function clip(value) {
   if (value === null || value === undefined) return null;
@@ -356,6 +355,7 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
 
 export async function validate(sql, pack, name, table, { indicatorSet = null, requireComplete = false } = {}) {
   const started = performance.now();
+  if (pack.format !== 1) throw new Error(`this page reads rule packs of format 1, not ${pack.format}: rebuild the page`);
   const fields = pack.fields.map((f) => f.name);
   const optional = new Set(pack.fields.filter((f) => f.optional).map((f) => f.name));
   const header = checkHeader(pack, table.labels, table.firstRow - 1);
@@ -408,4 +408,4 @@ export function makeReport(task, meta, seconds, pack) {
   };
 }
 
-export { InputError, SEVERITIES };
+export { InputError };
