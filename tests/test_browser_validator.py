@@ -240,3 +240,41 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(server, site:
     page.feed((site / "index.html").read_text(encoding="utf-8"))
     assert page.lang == "en"
     assert len(page.controls) >= 7 and all(c in page.labels for c in page.controls)
+
+
+def _awkward_csv(path: Path) -> None:
+    """Rows a spreadsheet export can produce: empty lines, short and long rows, a cell spanning two
+    lines, a quote inside an unquoted cell, and a quote never closed on the last line."""
+    lines = (ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8").splitlines()
+    head, rows = lines[0], lines[1:40]
+    rows[3] = rows[12] = rows[13] = ""
+    rows[5] = ",".join(rows[5].split(",")[:9])
+    rows[7] += ",extra,cells"
+    cells = rows[9].split(",")
+    cells[9] = '"Herts\nshire"'
+    rows[9] = ",".join(cells)
+    cells = rows[20].split(",")
+    cells[9] = 'Camden "the" borough'
+    rows[20] = ",".join(cells)
+    rows.append('2025,"Reporting year,Local authority')
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8", newline="")
+
+
+def test_awkward_files_are_read_as_the_cli_reads_them(server, tmp_path: Path) -> None:
+    """Row numbers survive empty lines and multi-line cells; short, long and broken rows are named;
+    UTF-16 (Excel's 'Unicode text') and a UTF-8 byte-order mark are read."""
+    awkward = tmp_path / "awkward.csv"
+    _awkward_csv(awkward)
+    source = (ROOT / "examples" / "returns" / "invalid" / "indicator.csv").read_text(encoding="utf-8")
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(source.encode("utf-16"))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(source.encode("utf-8-sig"))
+    url, _ = server
+    results = drive(url, [awkward, utf16, bom])["results"]
+    for path, result in zip([awkward, utf16, bom], results):
+        assert "error" not in result, (path.name, result["error"])
+        cli = _cli_report(path)
+        assert _flat(result["report"]) == _flat(cli), path.name
+        assert result["report"]["tasks"][0]["stats"] == cli["tasks"][0]["stats"], path.name
+    assert {t for _, _, t in _flat(results[0]["report"])} >= {"blank-row", "missing-cell", "extra-cell", "source-error"}

@@ -147,11 +147,14 @@ async function loadFrame(sql, pack, table, columnOf) {
   const fields = pack.fields.map((f) => f.name);
   const width = table.labels.length;
   const offset = table.firstRow - 2;
-  await sql.register('input.csv', table.bytes);
+  // DuckDB takes the bytes (the browser moves them to its worker); keep them only when they may
+  // be needed again, to make blank lines rows
+  const blankLines = hasBlankLine(table.bytes);
+  await sql.register('input.csv', blankLines ? table.bytes.slice() : table.bytes);
   await sql.query(`CREATE TABLE raw AS SELECT * FROM ${readCsvSql('input.csv', width, 'rej')}`);
   const [{ records }] = await sql.query(
     'SELECT (SELECT count(*) FROM raw) + (SELECT count(DISTINCT line) FROM rej) AS records');
-  if (num(records) + 1 !== table.lines && hasBlankLine(table.bytes)) {
+  if (num(records) + 1 !== table.lines && blankLines) {
     const fixed = fixBlankLines(table.bytes, width);
     await sql.query('DROP TABLE raw');
     await sql.register('rows.csv', fixed);
