@@ -84,3 +84,17 @@ def test_diff_classifies_a_changed_check_by_what_it_does_to_validity():
     extra = copy.deepcopy(old)
     extra["row_checks"].append({**by_type["value-mismatch"], "field": "numerator"})
     assert _levels(old, extra)[("value-mismatch on numerator", "added")] == "major"
+
+
+def test_diff_command_reports_a_changed_rule_and_the_bump_it_needs(tmp_path: Path):
+    from conftest import run_cli
+
+    folder = tmp_path / "1.0.0"
+    shutil.copytree(HERE / "1.0.0", folder)
+    pack = json.loads((folder / "rulepack.json").read_text(encoding="utf-8"))
+    next(c for c in pack["row_checks"] if c["type"] == "value-mismatch")["where"] += " AND _val > 1"
+    (folder / "rulepack.json").write_text(json.dumps(pack), encoding="utf-8")
+    result = run_cli("diff", "1.0.0", str(folder))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "MAJOR" in result.stdout and "rule value-mismatch on value" in result.stdout
+    assert "need at least a major release" in result.stdout

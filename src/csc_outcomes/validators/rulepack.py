@@ -47,7 +47,7 @@ def compile_pack(catalogue: Catalogue, table_schema: dict[str, Any]) -> dict[str
         "errors": {t.code: {"title": t.title, "description": t.description, "severity": t.severity.value,
                             "hint": t.hint, "tags": _tags(t)} for t in error_types()},
         "row_checks": [c.to_pack() for c in structure.row_checks(table_schema) + rules.row_rules()],
-        "queries": [q.to_pack() for q in structure.queries(table_schema) + rules.queries()],
+        "queries": [q.to_pack() for q in structure.queries(table_schema) + rules.queries(tables)],
         "set_setup": list(rules.SET_SETUP),
         "set_queries": [q.to_pack() for q in rules.set_queries()],
     }
