@@ -278,3 +278,32 @@ def test_awkward_files_are_read_as_the_cli_reads_them(server, tmp_path: Path) ->
         assert _flat(result["report"]) == _flat(cli), path.name
         assert result["report"]["tasks"][0]["stats"] == cli["tasks"][0]["stats"], path.name
     assert {t for _, _, t in _flat(results[0]["report"])} >= {"blank-row", "missing-cell", "extra-cell", "source-error"}
+
+
+@pytest.mark.slow
+def test_error_dense_return_lists_and_counts_as_the_cli_does(server, tmp_path: Path) -> None:
+    """A national return with mixed errors in 10% of rows, and one error on every row: the page
+    lists the same first 1,000 of each type and counts the rest exactly as the CLI does."""
+    import csv
+    import sys
+
+    mixed = tmp_path / "mixed.csv"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "national.py"), str(mixed), "--rows", "6000",
+                           "--error-rate", "0.1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    every = tmp_path / "every-row.csv"
+    with open(mixed, encoding="utf-8", newline="") as src, open(every, "w", encoding="utf-8", newline="") as out:
+        rows = list(csv.reader(src))
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(rows[0])
+        at = rows[0].index("value")
+        writer.writerows(r[:at] + ["n/a"] + r[at + 1:] if len(r) > at else r for r in rows[1:])
+    url, _ = server
+    results = drive(url, [mixed, every])["results"]
+    for path, result in zip([mixed, every], results):
+        assert "error" not in result, result["error"]
+        web, cli = result["report"], _cli_report(path)
+        assert _flat(web) == _flat(cli), path.name
+        assert web["stats"]["errors"] == cli["stats"]["errors"] and web["stats"]["warnings"] == cli["stats"]["warnings"]
+        assert web["tasks"][0].get("unlisted") == cli["tasks"][0].get("unlisted")
+    assert results[1]["report"]["tasks"][0]["unlisted"]["type-error"] >= 4000
