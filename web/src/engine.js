@@ -6,7 +6,7 @@
 // checking and counting are DuckDB's; JavaScript only handles the few rows DuckDB rejects.
 
 import {
-  InputError, countLines, fixBlankLines, fromLine, hasBlankLine, headerOf, parseCsv, sheetToCsv, toCsv, toUtf8,
+  InputError, fixBlankLines, fromLine, headerOf, parseCsv, scanLines, sheetToCsv, toCsv, toUtf8,
 } from './read.js';
 
 export const LIMIT = 1000; // issues listed per type; the rest are counted (the CLI's cap)
@@ -149,7 +149,7 @@ async function loadFrame(sql, pack, table, columnOf) {
   const offset = table.firstRow - 2;
   // DuckDB takes the bytes (the browser moves them to its worker); keep them only when they may
   // be needed again, to make blank lines rows
-  const blankLines = hasBlankLine(table.bytes);
+  const blankLines = table.blank;
   await sql.register('input.csv', blankLines ? table.bytes.slice() : table.bytes);
   await sql.query(`CREATE TABLE raw AS SELECT * FROM ${readCsvSql('input.csv', width, 'rej')}`);
   const [{ records }] = await sql.query(
@@ -340,7 +340,7 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
   if (/\.(xlsx|xlsm)$/.test(lower)) {
     const { sheetName, data } = await readSheet(bytes, sheet);
     const { bytes: csv, labels } = sheetToCsv(name, sheetName, data, headerRow);
-    return { bytes: csv, labels, firstRow: headerRow + 1, lines: countLines(csv),
+    return { bytes: csv, labels, firstRow: headerRow + 1, ...scanLines(csv),
       notes: [`sheet '${sheetName}', header on row ${headerRow}`], size: bytes.length };
   }
   if (/\.(xls|xlsb|ods)$/.test(lower)) {
@@ -353,7 +353,7 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
     notes.push(`header on line ${headerRow}`);
   }
   const labels = headerOf(name, data);
-  return { bytes: data, labels, firstRow: headerRow + 1, lines: countLines(data), notes, size: bytes.length };
+  return { bytes: data, labels, firstRow: headerRow + 1, ...scanLines(data), notes, size: bytes.length };
 }
 
 export async function validate(sql, pack, name, table, { indicatorSet = null, requireComplete = false } = {}) {
