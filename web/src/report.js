@@ -70,8 +70,8 @@ export function reportHtml(report, pack, context, names, { headingLevel = 2 } = 
     for (const i of g.issues.slice(0, SHOW)) {
       const d = describe(context.get(i.row), names);
       parts.push(`<tr><td data-label="Row">${i.row ?? ''}</td><td data-label="Field">${esc(i.field)}</td>` +
-        `<td data-label="Cell">${esc(i.cell)}</td><td data-label="Problem">${esc(i.message)}` +
-        `${i.note ? ` <span class="why">(${esc(i.note)})</span>` : ''}</td>` +
+        `<td data-label="Cell">${esc(i.cell)}</td><td data-label="Problem"><span>${esc(i.message)}` +
+        `${i.note ? ` <span class="why">(${esc(i.note)})</span>` : ''}</span></td>` +
         `<td data-label="Authority">${esc(d.place)}</td><td data-label="Indicator">${esc(d.indicator)}</td></tr>`);
     }
     parts.push('</tbody></table>');
