@@ -307,3 +307,17 @@ def test_error_dense_return_lists_and_counts_as_the_cli_does(server, tmp_path: P
         assert web["stats"]["errors"] == cli["stats"]["errors"] and web["stats"]["warnings"] == cli["stats"]["warnings"]
         assert web["tasks"][0].get("unlisted") == cli["tasks"][0].get("unlisted")
     assert results[1]["report"]["tasks"][0]["unlisted"]["type-error"] >= 4000
+
+
+def test_the_site_offers_every_shipped_release_with_its_own_pack(site: Path) -> None:
+    from csc_outcomes.releases import available_versions
+    from csc_outcomes.releases import HERE as RELEASES
+
+    offered = json.loads((site / "releases" / "releases.json").read_text(encoding="utf-8"))["versions"]
+    assert offered == list(reversed(available_versions()))
+    for version in offered:
+        shipped = json.loads((RELEASES / version / "rulepack.json").read_text(encoding="utf-8"))
+        assert json.loads((site / "releases" / version / "rulepack.json").read_text(encoding="utf-8")) == shipped
+    # DuckDB's files are served with the page, not fetched from elsewhere
+    assert (site / "duckdb" / "duckdb-eh.wasm").stat().st_size > 10_000_000
+    assert "https://" not in (site / "index.html").read_text(encoding="utf-8")
