@@ -206,3 +206,118 @@ def test_completeness_against_a_set_gives_the_cli_findings(server) -> None:
     assert {t for _, _, t in _flat(cli)} >= {"set-indicator-missing"}
     assert result["report"]["valid"] is cli["valid"] is False
     assert result["report"]["stats"]["errors"] == cli["stats"]["errors"]
+
+
+def test_the_page_works_from_the_keyboard_and_labels_every_control(server, site: Path) -> None:
+    """Tab to the button, Enter; the report's heading takes the focus (a screen reader reads the
+    verdict); Tab on to the JSON download, Enter. Every control has a label a screen reader reads."""
+    import html.parser
+
+    path = ROOT / "examples" / "returns" / "invalid" / "time.csv"
+    url, _ = server
+    result = drive(url, [path], "--keyboard")["results"][0]
+    assert "error" not in result, result["error"]
+    assert result["focused"].strip() == "time.csv: not valid"
+    assert _flat(result["report"]) == _flat(_cli_report(path))
+
+    class Controls(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.controls: list[str] = []
+            self.labels: set[str] = set()
+            self.lang = None
+
+        def handle_starttag(self, tag, attrs) -> None:
+            a = dict(attrs)
+            if tag == "html":
+                self.lang = a.get("lang")
+            if tag in ("input", "select", "textarea"):
+                self.controls.append(a.get("id"))
+            if tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+
+    page = Controls()
+    page.feed((site / "index.html").read_text(encoding="utf-8"))
+    assert page.lang == "en"
+    assert len(page.controls) >= 7 and all(c in page.labels for c in page.controls)
+
+
+def _awkward_csv(path: Path) -> None:
+    """Rows a spreadsheet export can produce: empty lines, short and long rows, a cell spanning two
+    lines, a quote inside an unquoted cell, and a quote never closed on the last line."""
+    lines = (ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8").splitlines()
+    head, rows = lines[0], lines[1:40]
+    rows[3] = rows[12] = rows[13] = ""
+    rows[5] = ",".join(rows[5].split(",")[:9])
+    rows[7] += ",extra,cells"
+    cells = rows[9].split(",")
+    cells[9] = '"Herts\nshire"'
+    rows[9] = ",".join(cells)
+    cells = rows[20].split(",")
+    cells[9] = 'Camden "the" borough'
+    rows[20] = ",".join(cells)
+    rows.append('2025,"Reporting year,Local authority')
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8", newline="")
+
+
+def test_awkward_files_are_read_as_the_cli_reads_them(server, tmp_path: Path) -> None:
+    """Row numbers survive empty lines and multi-line cells; short, long and broken rows are named;
+    UTF-16 (Excel's 'Unicode text') and a UTF-8 byte-order mark are read."""
+    awkward = tmp_path / "awkward.csv"
+    _awkward_csv(awkward)
+    source = (ROOT / "examples" / "returns" / "invalid" / "indicator.csv").read_text(encoding="utf-8")
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(source.encode("utf-16"))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(source.encode("utf-8-sig"))
+    url, _ = server
+    results = drive(url, [awkward, utf16, bom])["results"]
+    for path, result in zip([awkward, utf16, bom], results):
+        assert "error" not in result, (path.name, result["error"])
+        cli = _cli_report(path)
+        assert _flat(result["report"]) == _flat(cli), path.name
+        assert result["report"]["tasks"][0]["stats"] == cli["tasks"][0]["stats"], path.name
+    assert {t for _, _, t in _flat(results[0]["report"])} >= {"blank-row", "missing-cell", "extra-cell", "source-error"}
+
+
+@pytest.mark.slow
+def test_error_dense_return_lists_and_counts_as_the_cli_does(server, tmp_path: Path) -> None:
+    """A national return with mixed errors in 10% of rows, and one error on every row: the page
+    lists the same first 1,000 of each type and counts the rest exactly as the CLI does."""
+    import csv
+    import sys
+
+    mixed = tmp_path / "mixed.csv"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "national.py"), str(mixed), "--rows", "6000",
+                           "--error-rate", "0.1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    every = tmp_path / "every-row.csv"
+    with open(mixed, encoding="utf-8", newline="") as src, open(every, "w", encoding="utf-8", newline="") as out:
+        rows = list(csv.reader(src))
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(rows[0])
+        at = rows[0].index("value")
+        writer.writerows(r[:at] + ["n/a"] + r[at + 1:] if len(r) > at else r for r in rows[1:])
+    url, _ = server
+    results = drive(url, [mixed, every])["results"]
+    for path, result in zip([mixed, every], results):
+        assert "error" not in result, result["error"]
+        web, cli = result["report"], _cli_report(path)
+        assert _flat(web) == _flat(cli), path.name
+        assert web["stats"]["errors"] == cli["stats"]["errors"] and web["stats"]["warnings"] == cli["stats"]["warnings"]
+        assert web["tasks"][0].get("unlisted") == cli["tasks"][0].get("unlisted")
+    assert results[1]["report"]["tasks"][0]["unlisted"]["type-error"] >= 4000
+
+
+def test_the_site_offers_every_shipped_release_with_its_own_pack(site: Path) -> None:
+    from csc_outcomes.releases import available_versions
+    from csc_outcomes.releases import HERE as RELEASES
+
+    offered = json.loads((site / "releases" / "releases.json").read_text(encoding="utf-8"))["versions"]
+    assert offered == list(reversed(available_versions()))
+    for version in offered:
+        shipped = json.loads((RELEASES / version / "rulepack.json").read_text(encoding="utf-8"))
+        assert json.loads((site / "releases" / version / "rulepack.json").read_text(encoding="utf-8")) == shipped
+    # DuckDB's files are served with the page, not fetched from elsewhere
+    assert (site / "duckdb" / "duckdb-eh.wasm").stat().st_size > 10_000_000
+    assert "https://" not in (site / "index.html").read_text(encoding="utf-8")

@@ -2,16 +2,15 @@
 // release's rule pack (the same SQL the CLI runs) and build the CLI's report.
 //
 // `sql` is a small adapter over duckdb-wasm: query(text) -> rows as plain objects,
-// register(name, bytes), unregister(name). Nothing here loops over the return's rows: reading,
+// register(name, bytes) to give DuckDB a file. Nothing here loops over the return's rows: reading,
 // checking and counting are DuckDB's; JavaScript only handles the few rows DuckDB rejects.
 
 import {
-  InputError, countLines, fixBlankLines, fromLine, hasBlankLine, headerOf, parseCsv, sheetToCsv, toCsv, toUtf8,
+  InputError, fixBlankLines, fromLine, headerOf, parseCsv, scanLines, sheetToCsv, toCsv, toUtf8,
 } from './read.js';
 
-export const LIMIT = 1000; // issues listed per check; the rest are counted (the CLI's cap)
+export const LIMIT = 1000; // issues listed per type; the rest are counted (the CLI's cap)
 export const MAX_CELL = 40;
-const SEVERITIES = ['error', 'warning', 'info'];
 
 export function clip(value) {
   if (value === null || value === undefined) return null;
@@ -148,11 +147,14 @@ async function loadFrame(sql, pack, table, columnOf) {
   const fields = pack.fields.map((f) => f.name);
   const width = table.labels.length;
   const offset = table.firstRow - 2;
-  await sql.register('input.csv', table.bytes);
+  // DuckDB takes the bytes (the browser moves them to its worker); keep them only when they may
+  // be needed again, to make blank lines rows
+  const blankLines = table.blank;
+  await sql.register('input.csv', blankLines ? table.bytes.slice() : table.bytes);
   await sql.query(`CREATE TABLE raw AS SELECT * FROM ${readCsvSql('input.csv', width, 'rej')}`);
   const [{ records }] = await sql.query(
     'SELECT (SELECT count(*) FROM raw) + (SELECT count(DISTINCT line) FROM rej) AS records');
-  if (num(records) + 1 !== table.lines && hasBlankLine(table.bytes)) {
+  if (num(records) + 1 !== table.lines && blankLines) {
     const fixed = fixBlankLines(table.bytes, width);
     await sql.query('DROP TABLE raw');
     await sql.register('rows.csv', fixed);
@@ -338,7 +340,7 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
   if (/\.(xlsx|xlsm)$/.test(lower)) {
     const { sheetName, data } = await readSheet(bytes, sheet);
     const { bytes: csv, labels } = sheetToCsv(name, sheetName, data, headerRow);
-    return { bytes: csv, labels, firstRow: headerRow + 1, lines: countLines(csv),
+    return { bytes: csv, labels, firstRow: headerRow + 1, ...scanLines(csv),
       notes: [`sheet '${sheetName}', header on row ${headerRow}`], size: bytes.length };
   }
   if (/\.(xls|xlsb|ods)$/.test(lower)) {
@@ -351,11 +353,12 @@ export async function readTable(name, bytes, { encoding = null, headerRow = 1, r
     notes.push(`header on line ${headerRow}`);
   }
   const labels = headerOf(name, data);
-  return { bytes: data, labels, firstRow: headerRow + 1, lines: countLines(data), notes, size: bytes.length };
+  return { bytes: data, labels, firstRow: headerRow + 1, ...scanLines(data), notes, size: bytes.length };
 }
 
 export async function validate(sql, pack, name, table, { indicatorSet = null, requireComplete = false } = {}) {
   const started = performance.now();
+  if (pack.format !== 1) throw new Error(`this page reads rule packs of format 1, not ${pack.format}: rebuild the page`);
   const fields = pack.fields.map((f) => f.name);
   const optional = new Set(pack.fields.filter((f) => f.optional).map((f) => f.name));
   const header = checkHeader(pack, table.labels, table.firstRow - 1);
@@ -408,4 +411,4 @@ export function makeReport(task, meta, seconds, pack) {
   };
 }
 
-export { InputError, SEVERITIES };
+export { InputError };

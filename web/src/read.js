@@ -5,18 +5,41 @@
 export class InputError extends Error {}
 
 const NL = 10, CR = 13, QUOTE = 34;
+const CHUNK = 1 << 24;
 
-// Is every byte ASCII? (most returns): then no decoding is needed at all.
+// Lines (as Python counts them: newlines, plus one for a last line without one) and whether any
+// line is empty, in one pass; indexOf finds each newline in native code.
+export function scanLines(bytes) {
+  let n = 0, blank = false;
+  for (let i = bytes.indexOf(NL); i >= 0; i = bytes.indexOf(NL, i + 1)) {
+    n++;
+    if (!blank && (bytes[i + 1] === NL || (bytes[i + 1] === CR && bytes[i + 2] === NL))) blank = true;
+  }
+  const last = bytes.length ? bytes[bytes.length - 1] : NL;
+  return { lines: n + (last === NL ? 0 : 1), blank };
+}
+
+// Is every byte ASCII (most returns)? Four bytes at a time.
 function isAscii(bytes) {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 127) return false;
+  let acc = 0;
+  const aligned = bytes.byteOffset % 4 === 0;
+  const words = aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : new Uint32Array(0);
+  for (let i = 0; i < words.length; i++) acc |= words[i];
+  if (acc & 0x80808080) return false;
+  for (let i = words.length * 4; i < bytes.length; i++) if (bytes[i] > 127) return false;
   return true;
 }
 
-export function countLines(bytes) {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === NL) n++;
-  const last = bytes.length ? bytes[bytes.length - 1] : NL;
-  return n + (last === NL ? 0 : 1);
+// Is the whole file valid UTF-8? Checked by the browser's own decoder, 16 MB at a time.
+function isUtf8(bytes) {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (let at = 0; at < bytes.length; at += CHUNK) decoder.decode(bytes.subarray(at, at + CHUNK), { stream: true });
+    decoder.decode();
+    return true;
+  } catch (e) {
+    return false;
+  }
 }
 
 function lineOf(bytes, offset) {
@@ -78,7 +101,7 @@ export function toUtf8(name, bytes, encoding) {
     notes.push('read as utf-16');
     return { bytes: new TextEncoder().encode(text), notes };
   }
-  if (!isAscii(bytes)) {
+  if (!isAscii(bytes) && !isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
     if (at >= 0) throw notUtf8(name, bytes, at);
   }
@@ -127,13 +150,6 @@ export function headerOf(name, bytes) {
     throw new InputError(`${name} is empty: the first line should be the header (time_period,time_identifier,geographic_level,...).`);
   }
   return parseCsv(first)[0] || [];
-}
-
-export function hasBlankLine(bytes) {
-  for (let i = 1; i < bytes.length; i++) {
-    if (bytes[i - 1] === NL && (bytes[i] === NL || (bytes[i] === CR && bytes[i + 1] === NL))) return true;
-  }
-  return false;
 }
 
 // Blank lines become rows of empty cells (so they are reported and no row number shifts). A blank

@@ -2,7 +2,7 @@
 // it (errors, then warnings, then notes; by code), with the hint, and the authority and
 // indicator of each row where the return names one the release knows.
 
-import { count, severityOf } from './engine.js';
+import { severityOf } from './engine.js';
 
 export const SHOW = 200; // issues shown per type (as the CLI's HTML report)
 const ORDER = ['error', 'warning', 'info'];
@@ -25,10 +25,6 @@ export function groups(report, pack) {
         issues, total: issues.length + (more[type] || 0) };
     })
     .sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-}
-
-export function totals(report) {
-  return { errors: report.stats.errors, warnings: report.stats.warnings, infos: report.stats.infos };
 }
 
 // What a row is about, from the return's own codes and the release's names.
@@ -74,7 +70,8 @@ export function reportHtml(report, pack, context, names, { headingLevel = 2 } = 
     for (const i of g.issues.slice(0, SHOW)) {
       const d = describe(context.get(i.row), names);
       parts.push(`<tr><td data-label="Row">${i.row ?? ''}</td><td data-label="Field">${esc(i.field)}</td>` +
-        `<td data-label="Cell">${esc(i.cell)}</td><td data-label="Problem">${esc(i.message)}</td>` +
+        `<td data-label="Cell">${esc(i.cell)}</td><td data-label="Problem"><span>${esc(i.message)}` +
+        `${i.note ? ` <span class="why">(${esc(i.note)})</span>` : ''}</span></td>` +
         `<td data-label="Authority">${esc(d.place)}</td><td data-label="Indicator">${esc(d.indicator)}</td></tr>`);
     }
     parts.push('</tbody></table>');
@@ -113,4 +110,3 @@ export function reportRows(report, pack, context, names) {
   return rows;
 }
 
-export { count };
