@@ -300,3 +300,10 @@ def test_the_comparison_page_renders_in_a_real_browser_with_no_network(cli, tmp_
     subprocess.run(browser + [f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+def test_every_dfe_spec_names_the_published_files_the_baseline_is_built_from():
+    for spec_file in sorted((ROOT / "mappings" / "dfe").glob("*.yaml")):
+        files = yaml.safe_load(spec_file.read_text(encoding="utf-8"))["source"].get("files")
+        assert files, f"{spec_file.name}: source.files names no published file"
+        assert all((DFE / name).is_file() for name in files), (spec_file.name, files)
