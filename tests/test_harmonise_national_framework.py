@@ -361,20 +361,11 @@ def test_national_framework_file_reproduces_every_published_value(name: str, tmp
     assert len(rows) == outcome.rows_out > 0
 
 
-# DfE places school cohorts in the authority of 31 March; the validator judges an authority code on
-# the indicator's reference date, 31 August for an academic-year measure, and finds the authorities
-# that changed between the two dates (Barnsley and Sheffield in 2024/25, Cumbria, North Yorkshire and
-# Somerset in 2022/23, Northamptonshire in 2020/21, Buckinghamshire in 2019/20, Dorset and Poole in
-# 2018/19) out of date. The indicator must say on which date its authorities are placed, and the
-# validator read it: until then these files cannot validate clean (strict: the mark must go when fixed).
-SCHOOL_PLACE_DATE = pytest.mark.xfail(strict=True, reason=(
-    "validator judges authorities on the indicator's reference date (31 August), DfE places school "
-    "cohorts on 31 March; needs an indicator-level place date read by validation"))
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SCHOOL_PLACE_DATE)
-                                  if n in ("absence", "key-stage-2", "key-stage-4") else n
-                                  for n in sorted(FILES_110)])
+# DfE places school cohorts in the authority responsible on 31 March, not on the academic year's
+# 31 August: the five school indicators say so (period.places_on), and validation judges their
+# authority codes on that day, so authorities that changed between the two dates (Barnsley and
+# Sheffield in 2024/25, Cumbria, North Yorkshire and Somerset in 2022/23, ...) are in force.
+@pytest.mark.parametrize("name", sorted(FILES_110))
 def test_national_framework_file_validates_clean(name: str, tmp_path: Path):
     from csc_outcomes.validators.validate import validate_file
 
@@ -385,21 +376,20 @@ def test_national_framework_file_validates_clean(name: str, tmp_path: Path):
         report.flatten(["row", "field", "type", "message"])[:5]
 
 
-def test_school_files_fail_validation_only_on_the_authorities_that_changed_between_march_and_august(tmp_path: Path):
-    """What the strict xfail above stands for, pinned: every validation finding on the school files
-    is an authority whose code changed between 31 March and 31 August of the academic year."""
+def test_a_school_figure_is_judged_on_the_day_it_places_children(tmp_path: Path):
+    """Barnsley took a new code on 1 May 2025: its 2024/25 school figures, placed on 31 March 2025,
+    carry the old code; the same row judged on 31 August would be out of date."""
     from csc_outcomes.validators.validate import validate_file
 
-    changed = {"E08000016", "E08000019", "E10000006", "E10000023", "E10000027", "E10000021", "E10000002",
-               "E10000009", "E06000028", "E06000029"}
-    for name in ("absence", "key-stage-2", "key-stage-4"):
-        release, _, _, out, _, _ = _harmonise_110(name, tmp_path)
-        rows = _read(out)
-        report = validate_file(out, release=release)
-        findings = [i for i in report.issues if i.severity.name != "INFO"]
-        assert findings
-        assert {i.code for i in findings} <= {"la-code-not-valid-on-date", "la-code-placeholder"}
-        assert {rows[i.row - 2]["new_la_code"] for i in findings} <= changed
+    release, _, _, out, _, _ = _harmonise_110("absence", tmp_path)
+    rows = _read(out)
+    assert any(r["new_la_code"] == "E08000016" and r["time_period"] == "202425" for r in rows)
+    assert validate_file(out, release=release).valid
+    catalogue = json.loads((release.folder / "catalogue.json").read_text(encoding="utf-8"))
+    school = [i for i in catalogue["indicators"] if i["period"].get("places_on")]
+    assert {i["id"] for i in school} == {"cin_school_absence_overall_pct", "cin_persistent_absence_pct",
+                                          "cin_severe_absence_pct", "cin_ks2_rwm_expected_pct",
+                                          "cin_ks4_attainment8_avg"}
 
 
 def _sheet(name: str, sheet: str) -> list[list]:

@@ -42,6 +42,8 @@ def indicator_page(ind: dict[str, Any], catalogue: Catalogue) -> str:
             f"| decimal places | {ind['decimal_places']} ({ind['rounding'].replace('_', ' ')}) |",
             f"| period | {period['kind']}, {period['year_convention'].replace('_', ' ')}, reference date "
             f"{period['reference_date'][2:]} (--MM-DD){', length ' + period['length'] if period.get('length') else ''} |"]
+    if period.get("places_on"):
+        out.append(f"| authorities placed on | {period['places_on'][2:]} (--MM-DD) of the period |")
     if period.get("population_vintage"):
         out.append(f"| population estimate | {period['population_vintage'].replace('_', ' ')} |")
     if ind.get("outcomes"):

@@ -81,7 +81,8 @@ class Reference:
         if len(period) != digits:
             return None
         year = int(period[:4]) + (1 if digits == 6 else 0)
-        return datetime.date(year, int(p["reference_date"][2:4]), int(p["reference_date"][5:7]))
+        placed = p.get("places_on") or p["reference_date"]  # the day authorities are judged on
+        return datetime.date(year, int(placed[2:4]), int(placed[5:7]))
 
 
 def _half(places: int | None) -> float:

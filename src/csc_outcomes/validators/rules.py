@@ -34,7 +34,10 @@ def reference_tables(catalogue: Catalogue) -> dict[str, dict[str, Any]]:
     breakdowns = []
     for ind in catalogue.indicators.values():
         period = ind["period"]
-        month, day = int(period["reference_date"][2:4]), int(period["reference_date"][5:7])
+        # an authority code is judged on the day the figure places children (the reference date,
+        # unless the indicator says otherwise)
+        placed = period.get("places_on") or period["reference_date"]
+        month, day = int(placed[2:4]), int(placed[5:7])
         identifier, digits = TIME_IDENTIFIER[period["year_convention"]]
         num, den = ind.get("numerator") or {}, ind.get("denominator") or {}
         # half a unit of the last decimal place, of the value and of reported numerator/denominator
