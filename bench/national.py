@@ -56,6 +56,8 @@ class National:
         self.region_label = region_label
         self.indicators = []
         for ind in catalogue.indicators.values():
+            if ind["status"] in ("deprecated", "retired"):  # a return of this version reports their successors
+                continue
             breakdowns = [(d["topic"], [str(c["code"]) for c in catalogue.code_lists[d["code_list"]]["codes"]],
                            bool(d["sums_to_total"])) for d in ind.get("disaggregations") or []]
             self.indicators.append((ind, breakdowns))
@@ -87,6 +89,18 @@ def _split(total: float, parts: int, rng: random.Random, minimum: int = 0) -> li
     cuts = sorted(rng.randint(0, spare) for _ in range(parts - 1))
     bounds = [0, *cuts, spare]
     return [minimum + bounds[i + 1] - bounds[i] for i in range(parts)]
+
+
+def _within(total: int, dens: list[int]) -> list[int]:
+    """`total` split in proportion to the parts' denominators, no part above its own: a
+    percentage's breakdown is consistent in every part, not only in its sum."""
+    parts = [total * d // sum(dens) for d in dens]
+    for i, d in enumerate(dens):
+        if sum(parts) == total:
+            break
+        while parts[i] < d and sum(parts) < total:
+            parts[i] += 1
+    return parts
 
 
 def _figures(ind: dict, rng: random.Random, num: float | None = None, den: float | None = None) -> list[str]:
@@ -130,9 +144,12 @@ def rows(national: National, seed: int = 1):
                 yield head + geo + [ind["id"], "Total", "Total", *total]
                 for topic, codes, sums in breakdowns:
                     if sums:
-                        num = _split(float(total[0]), len(codes), rng)
                         dens = (_split(float(total[1]), len(codes), rng, minimum=1) if ind.get("denominator")
                                 else [None] * len(codes))
+                        if ind["measure_type"] in ("percentage", "proportion") and ind.get("denominator"):
+                            num = _within(int(float(total[0])), dens)  # no part counts more than it is of
+                        else:
+                            num = _split(float(total[0]), len(codes), rng)
                         for code, n, d in zip(codes, num, dens):
                             yield head + geo + [ind["id"], topic, code, *_figures(ind, rng, n, d)]
                     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from csc_outcomes.releases import HERE, available_versions
+from csc_outcomes.releases import HERE, available_versions, load_release
 from csc_outcomes.validators.validate import validate_file
 from conftest import ROOT
 
@@ -61,7 +61,9 @@ def test_drop_downs_offer_names_beside_codes_and_dependent_breakdowns():
     assert codes.index("E09000002") < codes.index("E09000003")  # Barking and Dagenham before Barnet
     assert lists["old_la_code"].startswith('IF($H2="",Authorities!$C$2')
     assert "cla_rate_31mar" in lists["indicator_id"]
-    assert lists["breakdown_topic"] == ["Total", "age-group", "family-member", "sex", "uasc-status"]
+    topics = sorted({d["topic"] for i in load_release().catalogue.indicators.values()
+                     for d in i.get("disaggregations") or []})
+    assert lists["breakdown_topic"] == ["Total", *topics]
     assert lists["breakdown"].startswith('INDIRECT("bd_"&')
     assert _named(book, "bd_sex") == ["Male", "Female"] and _named(book, "bd_Total") == ["Total"]
     assert len(_named(book, "bd_age_group")) == 5

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from csc_outcomes import safe_yaml
 
 RECORD_TABLES = "record_tables.yaml"
 
@@ -35,13 +35,12 @@ class Scenario:
 
 def record_tables(folder: Path) -> dict[str, dict[str, str]]:
     """Table -> {column: SQL type}, as the pack ships it."""
-    return yaml.safe_load((Path(folder) / RECORD_TABLES).read_text(encoding="utf-8"))
+    return safe_yaml.load(Path(folder) / RECORD_TABLES, "record tables")
 
 
 def load_scenarios(folder: Path) -> list[Scenario]:
     """Every scenario of a conformance folder, in a stable order."""
-    return [Scenario(p, yaml.safe_load(p.read_text(encoding="utf-8")))
-            for p in sorted(Path(folder).glob("*/*.yaml"))]
+    return [Scenario(p, safe_yaml.load(p, "conformance scenario")) for p in sorted(Path(folder).glob("*/*.yaml"))]
 
 
 def period(year: int) -> tuple[datetime.date, datetime.date]:

@@ -52,12 +52,10 @@ def _annotation(cls: dict, key: str) -> str | None:
 @lru_cache(maxsize=1)
 def tables() -> dict[str, TableSpec]:
     """Every record table of the model, by its DuckDB name."""
-    import yaml
-
+    from csc_outcomes import safe_yaml
     from csc_outcomes.resources import data_dir
 
-    raw = yaml.load((data_dir("schema") / "records.yaml").read_text(encoding="utf-8"),
-                    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = safe_yaml.load(data_dir("schema") / "records.yaml", "record model")
     enums = {name: frozenset(str(v) for v in (e.get("permissible_values") or {}))
              for name, e in (raw.get("enums") or {}).items()}
     out: dict[str, TableSpec] = {}
