@@ -240,3 +240,27 @@ def test_a_spec_whose_indicator_is_a_mapping_is_reported(tmp_path: Path, command
     out = run_main(*args)
     assert out.returncode == (1 if command == "check" else 2), out.stderr
     assert "bug in csc-outcomes" not in out.stderr and "indicators[0].indicator" in out.stdout + out.stderr
+
+
+def test_a_spec_with_no_indicator_mappings_is_a_message(tmp_path: Path):
+    """Found by the fuzzer (case 2907): an empty list of mappings gave DuckDB an empty query."""
+    text = SPEC.read_text(encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text[: text.index("indicators:")] + "indicators: []\n", encoding="utf-8")
+    out = run_main("harmonise", str(SOURCE), "-m", str(spec), "-o", str(tmp_path / "o.csv"))
+    _no_crash(out)
+    assert "at least one indicator mapping" in out.stderr
+
+
+@pytest.mark.parametrize("where", ["spec", "option"])
+def test_an_unknown_long_framework_version_is_quoted_at_most_40_characters(tmp_path: Path, where: str):
+    """Found by the fuzzer (case 3205): the version a spec declared was quoted whole."""
+    if where == "spec":
+        spec = tmp_path / "spec.yaml"
+        spec.write_text(SPEC.read_text(encoding="utf-8").replace("framework_version: 1.0.0",
+                                                                   f"framework_version: {LONG}"), encoding="utf-8")
+        out = run_main("harmonise", str(SOURCE), "-m", str(spec), "-o", str(tmp_path / "o.csv"))
+    else:
+        out = run_main("validate", str(VALID), "--framework-version", LONG)
+    _no_crash(out)
+    assert "available: 1.0.0" in out.stderr and _longest_quote(out.stderr, LONG) <= 40

@@ -102,6 +102,8 @@ def spec_problems(spec: Any, json_schema: dict[str, Any], indicators: Iterable[s
         for end in ("from", "to"):
             if isinstance(r, dict) and not str(r.get(end, "")).strip():
                 problems.append(f"rename[{i}].{end}: a column name cannot be blank")
+    if isinstance(spec.get("indicators"), list) and not mappings:
+        problems.append("indicators: list at least one indicator mapping (the list is empty)")
     reshape = spec.get("reshape")
     if isinstance(reshape, dict) and not reshape.get("columns"):
         problems.append("reshape.columns: name the columns to turn into rows (the list is empty)")
@@ -123,15 +125,19 @@ def read_spec(path: Path) -> Any:
 def declared_release(path: Path) -> Release:
     """The release the spec declares (framework_version), or the newest shipped if it declares none."""
     from csc_outcomes.catalogue.model import CatalogueReadError
-    from csc_outcomes.releases import load_release
+    from csc_outcomes.releases import available_versions, load_release
 
     raw = read_spec(path)
     declared = raw.get("framework_version") if isinstance(raw, dict) else None
     if declared is None:
         return load_release(None)
+    shipped = available_versions()
+    if str(declared) not in shipped:  # the spec's problem: say which file, and quote it clipped
+        raise SpecError(f"mapping spec {path}: framework_version {clip(declared)!r} is not a release shipped "
+                        f"with this package; available: {', '.join(shipped)} (or give a built one with --release)")
     try:
         return load_release(str(declared))
-    except CatalogueReadError as exc:  # an unknown version is the spec's problem: say which file
+    except CatalogueReadError as exc:
         raise SpecError(f"mapping spec {path}: {exc}") from exc
 
 

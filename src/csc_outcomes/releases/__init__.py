@@ -86,7 +86,7 @@ def load_release(version: str | None = None, root: Path = HERE) -> Release:
         raise CatalogueReadError("this installation has no compiled release (run `csc-outcomes release build`)")
     chosen = version or versions[-1]
     if chosen not in versions:
-        raise CatalogueReadError(f"framework version {chosen} is not shipped with this package; "
+        raise CatalogueReadError(f"framework version {str(chosen)[:40]} is not shipped with this package; "
                                  f"available: {', '.join(versions)}")
     folder = root / chosen
     catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
