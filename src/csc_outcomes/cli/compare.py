@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from csc_outcomes.cli.errors import UsageError
+from csc_outcomes.cli.options import emit, refuse_overwrite
 
 
 class CompareFormat(str, Enum):
@@ -59,10 +60,7 @@ def compare(
         raise UsageError("--la all writes one file per authority: give the folder with --output")
     if (format in (CompareFormat.html, CompareFormat.xlsx)) and output is None:
         raise UsageError(f"--format {format.value} writes a file: give it with --output")
-    inputs = {p.resolve() for p in returns or []}
-    for target in (output, charts):
-        if target is not None and target.resolve() in inputs:
-            raise UsageError(f"{target} is one of the returns given: choose another output (nothing was written)")
+    refuse_overwrite(returns or [], [("--output", output), ("--charts", charts)])
     if every:
         from csc_outcomes.compare.compute import authorities
 
@@ -83,7 +81,7 @@ def compare(
             continue
         target = (output / f"{result.authority.dfe_code}-{_safe(result.authority.name)}.{format.value}"
                   if every else output)
-        _write(target, renderer(result))
+        emit(renderer(result), target, make_folder=True)
         if charts is not None:
             _write_charts(charts / result.authority.dfe_code if every else charts, result)
         written += 1
@@ -97,20 +95,6 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in name).strip("-").lower()
 
 
-def _write(target: Path | None, content: str | bytes) -> None:
-    if target is None:
-        typer.echo(content, nl=False)
-        return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
-
-
 def _write_charts(folder: Path, result) -> None:
     from csc_outcomes.compare.charts import to_png
     from csc_outcomes.compare.render import _slug, chart_set
@@ -118,5 +102,5 @@ def _write_charts(folder: Path, result) -> None:
     for key, trend, dist in chart_set(result):
         for kind, svg in (("trend", trend), ("distribution", dist)):
             if svg:
-                _write(folder / f"{_slug(key)}-{kind}.svg", svg)
-                _write(folder / f"{_slug(key)}-{kind}.png", to_png(svg))
+                emit(svg, folder / f"{_slug(key)}-{kind}.svg", make_folder=True)
+                emit(to_png(svg), folder / f"{_slug(key)}-{kind}.png", make_folder=True)

@@ -60,19 +60,25 @@ def refuse_overwrite(inputs: Iterable[Path | None], outputs: Iterable[tuple[str,
                                  "(nothing was written)")
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print, or write to the file the user named (UTF-8, so Excel-made names survive)."""
+def emit(text: str | bytes, output: Path | None, *, make_folder: bool = False) -> None:
+    """Print, or write to the file the user named (text as UTF-8, so Excel-made names survive;
+    bytes, such as a workbook, as they are), making its folder first where asked."""
     from csc_outcomes.cli.errors import UsageError
 
     if output is None:
         try:
-            typer.echo(text, nl=not text.endswith("\n"))
+            typer.echo(text, nl=not text.endswith("\n" if isinstance(text, str) else b"\n"))
         except OSError as exc:  # a full disk or a closed pipe on standard output
             raise UsageError(f"cannot write to standard output: {exc.strerror or exc}; "
                              "write the report to a file with --output") from exc
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        if make_folder:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
 

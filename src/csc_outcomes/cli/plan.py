@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from csc_outcomes.cli.errors import UsageError
-from csc_outcomes.cli.options import Format, FormatOption, OutputOption, emit
+from csc_outcomes.cli.options import Format, FormatOption, OutputOption, emit, refuse_overwrite
 
 app = typer.Typer(help="Evaluation plans: check a plan, compare it with what was reported, start a new one.",
                   no_args_is_help=True)
@@ -33,6 +33,7 @@ def check(
 
     from csc_outcomes.plans.check import check_plan
 
+    refuse_overwrite([plan], [("--output", output)])
     report = check_plan(plan)
     if format is Format.json:
         emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), output)
@@ -58,6 +59,7 @@ def coverage(
     from csc_outcomes.plans.coverage import coverage as compute
     from csc_outcomes.plans import render
 
+    refuse_overwrite([plan, *(results or [])], [("--output", output)])
     result = compute(plan, list(results or []), framework_version)
     text = {CoverageFormat.text: render.to_text, CoverageFormat.json: render.to_json,
             CoverageFormat.html: render.to_html}[format](result)
@@ -85,12 +87,5 @@ def new(
     if set_ is not None and set_ not in catalogue.indicator_sets:
         raise UsageError(f"version {catalogue.version} has no indicator set {set_!r}; its sets are: "
                          f"{', '.join(sorted(catalogue.indicator_sets))}")
-    content = template(catalogue, set_, suffix)
-    try:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    emit(template(catalogue, set_, suffix), output)
     typer.echo(f"wrote {output}: fill it in, then run `csc-outcomes plan check {output}`")

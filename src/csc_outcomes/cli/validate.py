@@ -69,12 +69,7 @@ def validate(
     if format is ReportFormat.xlsx:
         from csc_outcomes.report.xlsx import to_xlsx
 
-        try:
-            output.write_bytes(to_xlsx(report))
-        except OSError as exc:
-            from csc_outcomes.cli.errors import UsageError
-
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        emit(to_xlsx(report), output)
         raise typer.Exit(report.exit_code)
     if format is ReportFormat.text:
         from csc_outcomes.report.text import render as text
