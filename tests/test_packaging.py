@@ -67,3 +67,13 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path):
                           "print(r.valid, len(r.errors), co.load_standard().indicators['cla_rate_31mar'].multiplier)"],
                          cwd=elsewhere, capture_output=True, text=True)
     assert api.stdout.split() == ["True", "0", "10000"], api.stdout + api.stderr[-2000:]
+    # compute from records and compare with the published baseline, in the same slim runtime
+    shutil.copytree(ROOT / "tests" / "data" / "synthetic" / "d2i-903-fake", elsewhere / "records")
+    computed = subprocess.run([exe, "compute", "records", "--la", "919", "--year", "2018", "--indicators",
+                               "cla_count_31mar", "--output", "computed.csv"], cwd=elsewhere, capture_output=True, text=True)
+    assert computed.returncode in (0, 1) and (elsewhere / "computed.csv").is_file(), computed.stdout[-2000:] + computed.stderr[-2000:]
+    compared = subprocess.run([exe, "compare", "--la", "919", "out.csv", "--format", "html", "--output", "herts.html",
+                               "--charts", "charts"], cwd=elsewhere, capture_output=True, text=True)
+    assert compared.returncode == 0, compared.stdout[-2000:] + compared.stderr[-2000:]
+    assert "Hertfordshire compared with" in (elsewhere / "herts.html").read_text(encoding="utf-8")
+    assert list((elsewhere / "charts").glob("*.png"))
