@@ -125,7 +125,8 @@ def _figures(ind: dict, rng: random.Random, num: float | None = None, den: float
 def _period(ind: dict, year: int) -> tuple[str, str, datetime.date]:
     p = ind["period"]
     identifier, digits = TIME_IDENTIFIER[p["year_convention"]]
-    month, day = int(p["reference_date"][2:4]), int(p["reference_date"][5:7])
+    placed = p.get("places_on") or p["reference_date"]  # the day the figure places children in authorities
+    month, day = int(placed[2:4]), int(placed[5:7])
     period = f"{year - 1}{year % 100:02d}" if digits == 6 else str(year)
     return period, identifier, datetime.date(year, month, day)
 
