@@ -76,7 +76,7 @@ def test_harmonise_works_without_a_network(tmp_path: Path):
 def test_release_build_works_without_a_network(tmp_path: Path):
     out = offline("release", "build", "--output", str(tmp_path))
     assert out.returncode == 0, out.stderr[-500:]
-    assert (tmp_path / "1.0.0" / "catalogue.json").is_file()
+    assert len(list(tmp_path.glob("*/catalogue.json"))) == 1  # the version indicators/ declares
 
 
 def test_every_registered_command_answers_help_without_a_network():

@@ -39,11 +39,11 @@ def test_release_build_refuses_new_indicators_under_a_released_version(catalogue
 
 @pytest.mark.slow
 def test_release_build_does_not_silently_replace_a_release_folder(catalogue_copy: Path, tmp_path: Path):
-    _add_indicator(catalogue_copy, "1.1.0")
+    _add_indicator(catalogue_copy, "1.2.0")
     dist = tmp_path / "dist"
     first = run_main("release", "build", "--catalogue", str(catalogue_copy), "--output", str(dist))
     assert first.returncode == 0, first.stderr
-    marker = dist / "1.1.0" / "CHANGELOG.md"
+    marker = dist / "1.2.0" / "CHANGELOG.md"
     before = marker.read_bytes()
     marker.write_text("edited by hand\n", encoding="utf-8")
     again = run_main("release", "build", "--catalogue", str(catalogue_copy), "--output", str(dist))
@@ -59,19 +59,19 @@ def test_release_build_does_not_silently_replace_a_release_folder(catalogue_copy
     ret.write_text("\n".join(rows + [rows[1].replace(",cla_ceased_rate,", ",cla_rate_31mar_copy,")]) + "\n",
                    encoding="utf-8")
     shipped = run_main("validate", str(ret), "--format", "json")
-    assert shipped.returncode == 1 and "cla_rate_31mar_copy" in shipped.stdout  # unknown to 1.0.0
-    built = run_main("validate", str(ret), "--release", str(dist / "1.1.0"), "--format", "json")
-    assert '"framework_version": "1.1.0"' in built.stdout
+    assert shipped.returncode == 1 and "cla_rate_31mar_copy" in shipped.stdout  # unknown to every shipped release
+    built = run_main("validate", str(ret), "--release", str(dist / "1.2.0"), "--format", "json")
+    assert '"framework_version": "1.2.0"' in built.stdout
     assert "not a permitted value" not in built.stdout or "cla_rate_31mar_copy" not in built.stdout
 
     spec = tmp_path / "spec.yaml"
-    spec.write_text(SPEC.read_text(encoding="utf-8").replace("framework_version: 1.0.0", "framework_version: 1.1.0"),
+    spec.write_text(SPEC.read_text(encoding="utf-8").replace("framework_version: 1.0.0", "framework_version: 1.2.0"),
                     encoding="utf-8")
     out = tmp_path / "out.csv"
-    harmonised = run_main("harmonise", str(SOURCE), "-m", str(spec), "-o", str(out), "--release", str(dist / "1.1.0"),
+    harmonised = run_main("harmonise", str(SOURCE), "-m", str(spec), "-o", str(out), "--release", str(dist / "1.2.0"),
                           "--format", "json")
     assert harmonised.returncode == 0, harmonised.stderr
-    assert '"framework_version": "1.1.0"' in harmonised.stdout and out.read_text().startswith("time_period")
+    assert '"framework_version": "1.2.0"' in harmonised.stdout and out.read_text().startswith("time_period")
 
 
 def test_a_folder_that_is_not_a_release_is_refused_by_release_option(tmp_path: Path):

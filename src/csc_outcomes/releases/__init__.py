@@ -72,12 +72,12 @@ def open_release(folder: Path) -> Release:
     try:
         catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
         package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        version = str(catalogue["framework"]["version"])
-        package["resources"][0]["schema"]["fields"]
+        release = Release(str(catalogue["framework"]["version"]), Catalogue(catalogue), package, folder)
+        release.table_schema["fields"]  # inline or in a file beside datapackage.json: it must read
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise CatalogueReadError(f"{folder} is not a built release (a folder holding catalogue.json and "
                                  "datapackage.json, as `csc-outcomes release build` writes)") from exc
-    return Release(version, Catalogue(catalogue), package, folder)
+    return release
 
 
 def load_release(version: str | None = None, root: Path = HERE) -> Release:
