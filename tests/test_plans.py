@@ -265,3 +265,23 @@ def test_the_docs_show_the_coverage_the_command_prints(cli):
     done = cli("plan", "coverage", "examples/plans/family-safeguarding.yaml",
                "examples/plans/results/family-safeguarding-2023-results.yaml")
     assert done.stdout == (ROOT / "docs" / "snippets" / "coverage-family.txt").read_text(encoding="utf-8")
+
+
+def test_a_plan_can_point_at_the_national_framework(cli, tmp_path):
+    """Outcomes of the statutory national framework are named by their ids (nf-safe), and an
+    indicator the standard links to another outcome is a warning."""
+    def national(plan):
+        plan["framework_version"] = "1.1.0"
+        plan["planned_outcomes"] = [
+            {"key": "safe", "framework": "national-framework", "outcome": "nf-safe", "role": "primary",
+             "indicator": "cpp_second_or_subsequent_pct", "population": "children", "measured_at": ["2026"]},
+            {"key": "elsewhere", "framework": "national-framework", "outcome": "nf-safe", "role": "secondary",
+             "indicator": "cla_rate_31mar", "population": "children", "measured_at": ["2026"]},
+            {"key": "nowhere", "framework": "national-framework", "outcome": "nf-unknown", "role": "secondary",
+             "indicator": "cla_rate_31mar", "population": "children", "measured_at": ["2026"]}]
+
+    code, found = _check(cli, _broken(tmp_path, national))
+    assert code == 1
+    assert ("plan-indicator-outcome", "warning", "planned_outcomes[1].indicator") in found
+    assert ("plan-unknown-outcome", "error", "planned_outcomes[2].outcome") in found
+    assert not [f for f in found if f[2].startswith("planned_outcomes[0]")]

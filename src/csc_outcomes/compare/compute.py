@@ -63,14 +63,6 @@ class Comparison:
         }
 
 
-def _previous(period: str) -> str:
-    """The consecutive period before: 2025 -> 2024, 202425 -> 202324."""
-    if len(period) == 6:
-        first, second = int(period[:4]), int(period[4:])
-        return f"{first - 1}{(second - 1) % 100:02d}"
-    return str(int(period) - 1)
-
-
 def authorities(catalogue: Catalogue) -> list[dict[str, Any]]:
     return list(catalogue.code_lists["local-authorities"]["codes"])
 
@@ -290,11 +282,11 @@ class Engine:
                 "direction": direction, "reading": reading, "published": r["published"],
                 "match_type": r["match_type"],
             })
-        everyone = self._all_values(year)
+        everyone = self._all_values()
         return [Comparison(a, self.model, self.release.version, by_la[a.dfe_code], self.meta,
                            _distribution(a, by_la[a.dfe_code], everyone), self.returns) for a in chosen]
 
-    def _all_values(self, year: str | None) -> dict[tuple[str, str, str, str], list[tuple[str, str, float]]]:
+    def _all_values(self) -> dict[tuple[str, str, str, str], list[tuple[str, str, float]]]:
         """Every authority's published number, by indicator, breakdown and period (for the
         distribution charts), read once."""
         out: dict[tuple[str, str, str, str], list[tuple[str, str, float]]] = {}

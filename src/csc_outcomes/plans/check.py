@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from csc_outcomes.catalogue import Catalogue
 from csc_outcomes.plans import errors as E
-from csc_outcomes.plans.frameworks import indicator_outcomes, outcomes_by_framework
+from csc_outcomes.plans.frameworks import indicator_outcomes, outcomes_by_framework, release_catalogue
 from csc_outcomes.report import Issue, Report, Task
 
 # how alike two names or numerator descriptions must be for a local measure to be flagged
@@ -83,25 +83,13 @@ def similar_indicator(measure: dict[str, Any], catalogue: Catalogue) -> tuple[st
     return (best[1], best[2]) if best else None
 
 
-def _release_catalogue(version: str, cache: dict[str, Catalogue | None]) -> Catalogue | None:
-    from csc_outcomes.catalogue import CatalogueReadError
-    from csc_outcomes.releases import load_release
-
-    if version not in cache:
-        try:
-            cache[version] = load_release(version).catalogue
-        except CatalogueReadError:
-            cache[version] = None
-    return cache[version]
-
-
 def semantic_issues(plan: dict[str, Any], file: str) -> Iterator[Issue]:
     """Every way the plan's content fails the standard it points at (structure already checked)."""
     from csc_outcomes.releases import available_versions
 
     catalogues: dict[str, Catalogue | None] = {}
     version = str(plan.get("framework_version", ""))
-    if _release_catalogue(version, catalogues) is None:
+    if release_catalogue(version, catalogues) is None:
         yield Issue(E.FRAMEWORK_VERSION, f"framework version {version} is not shipped with this package; "
                     f"available: {', '.join(available_versions())}", file=file, field="framework_version")
         return
@@ -123,7 +111,7 @@ def semantic_issues(plan: dict[str, Any], file: str) -> Iterator[Issue]:
                         field=f"{where}.key")
         seen.setdefault(key, n)
         own_version = str(planned.get("indicator_version") or version)
-        catalogue = _release_catalogue(own_version, catalogues)
+        catalogue = release_catalogue(own_version, catalogues)
         if catalogue is None:
             yield Issue(E.FRAMEWORK_VERSION, f"framework version {own_version} is not shipped with this package",
                         file=file, field=f"{where}.indicator_version")
@@ -133,7 +121,7 @@ def semantic_issues(plan: dict[str, Any], file: str) -> Iterator[Issue]:
 
 def _outcome_issues(planned: dict[str, Any], where: str, file: str, catalogue: Catalogue) -> Iterator[Issue]:
     framework, outcome = str(planned.get("framework")), str(planned.get("outcome"))
-    frameworks = outcomes_by_framework(catalogue)
+    frameworks = outcomes_by_framework(catalogue, aliases=True)
     if framework not in frameworks:
         yield Issue(E.UNKNOWN_OUTCOME, f"{framework!r} is not an outcome framework of version {catalogue.version} "
                     f"(its frameworks: {', '.join(sorted(frameworks))})", file=file, field=f"{where}.framework")
@@ -159,7 +147,7 @@ def _outcome_issues(planned: dict[str, Any], where: str, file: str, catalogue: C
                 yield Issue(E.INDICATOR_NOT_ACTIVE, f"{indicator} is {status} in version {catalogue.version}"
                             + (f"; its successor is {successor}" if successor else ""), file=file,
                             field=f"{where}.indicator")
-            measured = indicator_outcomes(definition)
+            measured = indicator_outcomes(definition, catalogue)
             if measured and (framework, outcome) not in measured and framework in {f for f, _ in measured}:
                 yield Issue(E.INDICATOR_OUTCOME, f"{indicator} measures {framework} outcome(s) "
                             f"{', '.join(sorted(o for f, o in measured if f == framework))}, not {outcome}",

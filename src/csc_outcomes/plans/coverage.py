@@ -16,7 +16,7 @@ from typing import Any
 
 from csc_outcomes.catalogue import Catalogue
 from csc_outcomes.plans.document import PLAN_SUFFIXES, PlanReadError, Results, read_plan, read_results
-from csc_outcomes.plans.frameworks import outcomes_by_framework
+from csc_outcomes.plans.frameworks import outcomes_by_framework, release_catalogue
 
 STATUSES = ("reported", "partly_reported", "switched", "not_reported")
 
@@ -115,26 +115,12 @@ class Coverage:
 
 
 # ------------------------------------------------------------------------------------------
-def _catalogue(version: str | None, cache: dict[str, Catalogue]) -> Catalogue | None:
-    from csc_outcomes.catalogue import CatalogueReadError
-    from csc_outcomes.releases import load_release
-
-    if not version:
-        return None
-    if version not in cache:
-        try:
-            cache[version] = load_release(version).catalogue
-        except CatalogueReadError:
-            return None
-    return cache[version]
-
-
-def _definition(measure: Measure, cache: dict[str, Catalogue]) -> dict[str, Any] | None:
-    catalogue = _catalogue(measure.version, cache)
+def _definition(measure: Measure, cache: dict[str, Catalogue | None]) -> dict[str, Any] | None:
+    catalogue = release_catalogue(measure.version, cache)
     return catalogue.indicators.get(measure.indicator or "") if catalogue else None
 
 
-def compare_measures(planned: Measure, reported: Measure, cache: dict[str, Catalogue]) -> tuple[str, list[str]]:
+def compare_measures(planned: Measure, reported: Measure, cache: dict[str, Catalogue | None]) -> tuple[str, list[str]]:
     """How a reported measure relates to the planned one: a match type and what differs.
 
     exact: the same definition (the same indicator, changed at most in wording or additions
@@ -216,11 +202,11 @@ def _results_for(plan: dict[str, Any], results: list[Results], default_version: 
 
 
 def plan_coverage(plan: dict[str, Any], results: list[Results], file: str = "",
-                  framework_version: str | None = None, cache: dict[str, Catalogue] | None = None) -> PlanCoverage:
+                  framework_version: str | None = None, cache: dict[str, Catalogue | None] | None = None) -> PlanCoverage:
     cache = {} if cache is None else cache
     version = str(plan.get("framework_version"))
     linked, unplanned = _results_for(plan, results, framework_version)
-    names = outcomes_by_framework(_catalogue(version, cache) or Catalogue({}))
+    names = outcomes_by_framework(release_catalogue(version, cache) or Catalogue({}), aliases=True)
     rows = []
     for o in plan.get("planned_outcomes") or []:
         local = (o.get("local_measure") or {})
@@ -249,13 +235,13 @@ def plan_coverage(plan: dict[str, Any], results: list[Results], file: str = "",
                         [r.source for r in results])
 
 
-def _equivalent(a: Measure, b: Measure, cache: dict[str, Catalogue]) -> bool:
+def _equivalent(a: Measure, b: Measure, cache: dict[str, Catalogue | None]) -> bool:
     if a.indicator is None or b.indicator is None or a.indicator != b.indicator:
         return False
     return compare_measures(a, b, cache)[0] == "exact"
 
 
-def comparability(plans: list[PlanCoverage], cache: dict[str, Catalogue]) -> list[dict[str, Any]]:
+def comparability(plans: list[PlanCoverage], cache: dict[str, Catalogue | None]) -> list[dict[str, Any]]:
     """Outcome by outcome, the projects that measured it, grouped by measures that compare."""
     groups: dict[tuple[str, str], list[tuple[PlanCoverage, OutcomeCoverage]]] = {}
     for p in plans:
@@ -296,7 +282,7 @@ def coverage(plan_path: Path, results_paths: list[Path], framework_version: str 
 
     With folders, a result set is matched to its plan by its `plan:` field, and a canonical
     return by its file name, which starts with the plan's id (edge-of-care-2026.csv)."""
-    cache: dict[str, Catalogue] = {}
+    cache: dict[str, Catalogue | None] = {}
     plan_path = Path(plan_path)
     if not plan_path.exists():
         raise PlanReadError(f"{plan_path} does not exist")
