@@ -229,6 +229,7 @@ class Engine:
 
     def _load_return(self, path: Path, number: str) -> None:
         """A return the authority supplies: validated first; its rows join the comparison, unpublished."""
+        from csc_outcomes.validators.frame import positional_csv_sql
         from csc_outcomes.validators.reading import read_input
         from csc_outcomes.validators.validate import validate_file
 
@@ -240,7 +241,6 @@ class Engine:
                                f"run `csc-outcomes validate {path}` and correct it before comparing")
         with read_input(path) as table:
             labels = [str(x) for x in table.labels]
-            columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(labels))) + "}"
             col = {name: f"c{labels.index(name)}" for name in labels}
             match = col.get("match_type")
             self.con.execute(f"""
@@ -249,9 +249,8 @@ class Engine:
                        {col['geographic_level']}, {col['region_code']}, {col['region_name']}, {col['old_la_code']},
                        {col['new_la_code']}, {col['la_name']}, value_text, {number.replace('value', 'value_text')},
                        false, {f"coalesce({match}, 'exact')" if match else "'exact'"}
-                FROM (SELECT *, {col['value']} AS value_text FROM read_csv(?, columns={columns}, header=true,
-                      auto_detect=false, delim=',', quote='"', escape='"'))
-                WHERE {col['indicator_id']} IN (SELECT indicator_id FROM ids)""", [str(table.path)])
+                FROM (SELECT *, {col['value']} AS value_text FROM {positional_csv_sql(str(table.path), len(labels))})
+                WHERE {col['indicator_id']} IN (SELECT indicator_id FROM ids)""")
 
     def compare(self, authority: Authority, year: str | None = None) -> Comparison:
         return self.compare_many([authority], year)[0]

@@ -61,6 +61,7 @@ def _return_results(path: Path) -> Results:
     told apart: coverage asks whether the outcome was reported, not where)."""
     import duckdb
 
+    from csc_outcomes.validators.frame import positional_csv_sql
     from csc_outcomes.validators.reading import InputError, read_input
 
     try:
@@ -72,14 +73,12 @@ def _return_results(path: Path) -> Results:
                                     f"{', '.join(missing)}")
             con = duckdb.connect()
             try:
-                columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(labels))) + "}"
-                source = str(table.path).replace("'", "''")
+                source = positional_csv_sql(str(table.path), len(labels), "ignore_errors=true")
                 i, t = labels.index("indicator_id"), labels.index("time_period")
                 total = (f"AND coalesce(c{labels.index('breakdown_topic')}, 'Total') = 'Total'"
                          if "breakdown_topic" in labels else "")
                 rows = con.execute(
-                    f"SELECT c{i}, c{t}, count(*) FROM read_csv('{source}', columns={columns}, header=true, "
-                    f"auto_detect=false, delim=',', quote='\"', escape='\"', ignore_errors=true) "
+                    f"SELECT c{i}, c{t}, count(*) FROM {source} "
                     f"WHERE c{i} IS NOT NULL AND c{t} IS NOT NULL {total} GROUP BY ALL ORDER BY 1, 2").fetchall()
             finally:
                 con.close()

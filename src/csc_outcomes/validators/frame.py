@@ -28,13 +28,19 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _read_csv_sql(path: str, width: int, rejects: str, max_line: int | None = None) -> str:
+def positional_csv_sql(path: str, width: int, options: str = "") -> str:
+    """read_csv of the normalised CSV a Table holds: every column text, named c0, c1, ... by position
+    (the header's labels are the user's and are matched in Python). `options` add read_csv options."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     path = path.replace("'", "''")
+    return (f"read_csv('{path}', columns={columns}, header=true, auto_detect=false, delim=',', "
+            f"quote='\"', escape='\"'{', ' + options if options else ''})")
+
+
+def _read_csv_sql(path: str, width: int, rejects: str, max_line: int | None = None) -> str:
     longer = f"max_line_size={max_line}, " if max_line else ""  # DuckDB skips longer lines silently
-    return (f"read_csv('{path}', columns={columns}, header=true, auto_detect=false, delim=',', {longer}"
-            f"quote='\"', escape='\"', ignore_errors=true, store_rejects=true, "
-            f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')")
+    return positional_csv_sql(path, width, f"{longer}ignore_errors=true, store_rejects=true, "
+                                           f"rejects_table='{rejects}', rejects_scan='{rejects}_scan'")
 
 
 _SUMMARY = """
