@@ -464,9 +464,10 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                             f"_account::_account_text AS _account) FROM resolving_{index}")
                 con.execute(f"DROP TABLE resolving_{index}")
             # output rows in the order they were made in: by mapping, then source row (and measure
-            # column), whatever order DuckDB's parallel joins produce them in
-            con.execute("CREATE TEMP TABLE cand AS SELECT * EXCLUDE (_m, _col) FROM ("
-                        + " UNION ALL ".join(selects) + ") ORDER BY _m, _row, _col")
+            # column), whatever order DuckDB's parallel joins produce them in (a sort per mapping)
+            for index, sql in enumerate(selects):
+                con.execute(f"{'INSERT INTO cand' if index else 'CREATE TEMP TABLE cand AS'} "
+                            f"SELECT * EXCLUDE (_m, _col) FROM ({sql}) ORDER BY _row, _col")
             # usually every candidate is placed: then the candidates are the output, not copied again
             problems = con.execute("SELECT count(*) FROM cand WHERE problem IS NOT NULL").fetchone()[0]
             out = "cand"
