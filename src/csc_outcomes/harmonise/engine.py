@@ -5,6 +5,13 @@ another row of its group), or it is unused with a reason: excluded by the spec-w
 not selected by any indicator mapping (info), or selected but not placeable (an unparseable period, an unknown place, an unmapped code, a missing
 population estimate: errors). rows in = rows used + rows unused, and the lineage file says which
 source rows made each output row, through which transforms.
+
+Output rows come in the order they were made: by indicator mapping (the spec's order), then by
+source row, the same bytes every run. What depends only on a row's place and period (its canonical
+period, geography, population estimate, the output's place cells and the lineage's account) is
+made once per distinct place and period, a few thousand for a million rows, and each row carries
+it as a small integer; the files are written as text quoted here (csv_text), so a million-row
+file costs DuckDB's read, one join and one sort per mapping, and the writing of the two files.
 """
 
 from __future__ import annotations
@@ -277,11 +284,11 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         JOIN resolved_{index} r ON {on or 'true'}
         {' '.join(b.joins)}
         WHERE {selected}"""
-    # assemble the value after the inner columns exist. The place and period columns of the output
-    # row, and the lineage's account of the transforms, are made once per resolved place and period
-    # (_prefix, _account: see csv_text) and carried by each row as a small integer
-    # the row's own cells, quoted for CSV where they can need it (see csv_text): a constant once
-    # here, a source cell per row; computed values, counts, symbols and ONS estimates never need it
+    # assemble the value after the inner columns exist. The output row's place and period cells,
+    # and the lineage's account of the transforms, are made once per resolved place and period
+    # (_prefix, _account) and carried by each row as a small integer (an ENUM); the row's own cells
+    # are quoted for CSV here (see csv_text) where they can need it: a constant once, a source cell
+    # per row; computed values, counts, symbols and ONS estimates never need quoting
     def cell(source: dict | None, default: str | None, column: str) -> str:
         if source is None or source.get("constant") is not None:
             return _literal(csv_text.quoted(default if source is None else str(source["constant"])))
@@ -311,8 +318,8 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     detail = (f"_period_from || ' -> ' || coalesce(time_period, '?') || ' ' || "
               f"time_identifier{place_part} || _population_note || '; ' || {_literal(value_note)}")
     # a count of places is one England row: its place columns are England's, whatever the rows'
-    where = (dict.fromkeys(geography.CANONICAL, "NULL") | NATIONAL) if counted else {c: c for c in place}
-    prefix = csv_text.cells(["time_period", "time_identifier"] + [where[c] for c in geography.CANONICAL]
+    places = (dict.fromkeys(geography.CANONICAL, "NULL") | NATIONAL) if counted else {c: c for c in place}
+    prefix = csv_text.cells(["time_period", "time_identifier"] + [places[c] for c in geography.CANONICAL]
                             + [_literal(mapping["indicator"]), _literal(mapping.get("breakdown_topic", "Total"))])
     account = csv_text.cells([_literal(mapping["indicator"]), _literal(mapping["match"]), detail])
     resolved = f"SELECT *, {prefix} AS _prefix, {account} AS _account FROM ({resolved})"
