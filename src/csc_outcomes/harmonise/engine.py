@@ -184,9 +184,10 @@ def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
 
 
 def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str],
-            names: list[str]) -> tuple[str, bool, str]:
+            names: list[str]) -> tuple[str, bool, str, bool]:
     """(the SELECT of one indicator mapping's candidate rows, whether it uses the population, the
-    SELECT of its resolved places and periods (table resolved_<index>)).
+    SELECT of its resolved places and periods (table resolved_<index>), whether an output row
+    reads other source rows (a row lookup or a count of places)).
 
     What depends only on a row's place and period (its canonical period, geography, population
     estimate and their problems) is resolved once per distinct place and period label, then joined
@@ -301,7 +302,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                {cell(mapping.get('numerator'), None, 'numerator')} AS numerator,
                {cell(mapping.get('denominator'), None, 'denominator')} AS denominator,
                {value if computed else csv_text.cell(f'({value})')} AS value,
-               {_literal(csv_text.quoted(mapping['match']))} AS match_type,
+               {_literal(csv_text.quoted(mapping['match']))}::_match_text AS match_type,
                -- whether the row holds figures is asked only of a row with a problem
                CASE WHEN o.problem IS NOT NULL AND NOT (coalesce(TRY_CAST(o.numerator AS DOUBLE),
                     TRY_CAST(o.denominator AS DOUBLE), TRY_CAST(o.raw_value AS DOUBLE)) IS NOT NULL)
@@ -323,7 +324,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                             + [_literal(mapping["indicator"]), _literal(mapping.get("breakdown_topic", "Total"))])
     account = csv_text.cells([_literal(mapping["indicator"]), _literal(mapping["match"]), detail])
     resolved = f"SELECT *, {prefix} AS _prefix, {account} AS _account FROM ({resolved})"
-    return sql, uses_population, resolved
+    return sql, uses_population, resolved, bool(b.lookup_rows) or counted
 
 
 NATIONAL = {"geographic_level": "'National'", "country_code": "'E92000001'", "country_name": "'England'"}
@@ -336,7 +337,7 @@ def _count_places(rows: str) -> str:
     is England's for every place (see _select), so grouping by it groups by period."""
     return f"""
         SELECT min(c._row) AS _row, any_value(c._m) AS _m, min(c._col) AS _col,
-               list(c._row ORDER BY c._row) AS _lookups, c._prefix, any_value(c._account) AS _account,
+               list(c._row ORDER BY c._row) AS _lookups, c._prefix, arg_min(c._account, c._row) AS _account,
                c.breakdown, CAST(count(*) AS VARCHAR) AS numerator, NULL::VARCHAR AS denominator,
                CAST(count(*) AS VARCHAR) AS value, c.match_type, NULL::VARCHAR AS problem
         FROM ({rows}) c WHERE c.problem IS NULL
@@ -451,12 +452,15 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             names = _prepare_source(con, spec, labels)
             _check_columns(spec, names)
             selects, resolved = [], []
-            needs_population = False
+            needs_population = lookups = False
             for index, mapping in enumerate(spec["indicators"]):
-                sql, uses, places = _select(spec, mapping, index, release, spec.get("keys") or [], names)
+                sql, uses, places, reads = _select(spec, mapping, index, release, spec.get("keys") or [], names)
                 selects.append(sql)
                 resolved.append(places)
                 needs_population |= uses
+                lookups |= reads
+            matches = ", ".join(sorted({_literal(csv_text.quoted(m["match"])) for m in spec["indicators"]}))
+            con.execute(f"CREATE TYPE _match_text AS ENUM ({matches})")
             if needs_population:
                 _load_population(con)
             for index, places in enumerate(resolved):
@@ -474,7 +478,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             # column), whatever order DuckDB's parallel joins produce them in (a sort per mapping)
             for index, sql in enumerate(selects):
                 con.execute(f"{'INSERT INTO cand' if index else 'CREATE TEMP TABLE cand AS'} "
-                            f"SELECT * EXCLUDE (_m, _col) FROM ({sql}) ORDER BY _row, _col")
+                            f"SELECT * EXCLUDE (_m, _col{'' if lookups else ', _lookups'}) FROM ({sql}) ORDER BY _row, _col")
             # usually every candidate is placed: then the candidates are the output, not copied again
             problems = con.execute("SELECT count(*) FROM cand WHERE problem IS NOT NULL").fetchone()[0]
             out = "cand"
@@ -484,8 +488,8 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             rows_out = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
             _write_output(con, output, out)
             # every source row: used, or unused with its reason (found for the unused rows only)
-            touched = (f"SELECT _row AS r FROM {out} "
-                       f"UNION ALL SELECT unnest(_lookups) FROM {out} WHERE _lookups IS NOT NULL")
+            touched = f"SELECT _row AS r FROM {out}" + (
+                f" UNION ALL SELECT unnest(_lookups) FROM {out} WHERE _lookups IS NOT NULL" if lookups else "")
             con.execute(f"""
                 CREATE TEMP TABLE unused_rows AS
                 SELECT s._row FROM ret s ANTI JOIN ({touched}) t ON t.r = s._row""")
@@ -526,7 +530,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                     code = _kind(reason).code
                     more[code] = more.get(code, 0) + n - shown
             if lineage is not None:
-                _write_lineage(con, lineage, out)
+                _write_lineage(con, lineage, out, lookups)
         finally:
             con.close()
             spill.cleanup()
@@ -570,11 +574,11 @@ def _write_output(con: Any, path: Path, out: str) -> None:
         raise InputError(f"cannot write {path}: {exc}") from exc
 
 
-def _write_lineage(con: Any, path: Path, out: str) -> None:
+def _write_lineage(con: Any, path: Path, out: str, lookups: bool) -> None:
     target = str(path).replace("'", "''")
     # the row that gave the output first, then the rows it read values from; when no output row
     # read another row, the row number is written as it is (the same text, without making it)
-    if con.execute(f"SELECT count(*) FROM {out} WHERE _lookups IS NOT NULL").fetchone()[0]:
+    if lookups and con.execute(f"SELECT count(*) FROM {out} WHERE _lookups IS NOT NULL").fetchone()[0]:
         source_rows = ("CASE WHEN _lookups IS NULL OR len(_lookups) = 0 THEN CAST(_row AS VARCHAR) ELSE "
                        "array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups), "
                        "lambda x: x IS NOT NULL AND x != _row))), ';') END")
