@@ -486,6 +486,10 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 con.execute("CREATE TEMP TABLE out AS SELECT * FROM cand WHERE problem IS NULL")
                 out = "out"
             rows_out = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+            # one thread writes the files: the work is mostly the file system's, and DuckDB holds the
+            # pieces other threads format ahead of the one it is writing in memory it cannot spill
+            # (on three million rows that outgrew the memory limit)
+            con.execute("SET threads = 1")
             _write_output(con, output, out)
             # every source row: used, or unused with its reason (found for the unused rows only)
             touched = f"SELECT _row AS r FROM {out}" + (
