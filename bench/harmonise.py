@@ -80,8 +80,8 @@ def main() -> None:
               f"exit {run.returncode}")
         print(summary)
         # on a busy machine the wall time says more about the others: the CPU time is the process's own
-        print(f"harmonise CPU: {usage.ru_utime:.2f} s user + {usage.ru_stime:.2f} s system (the system part is "
-              f"mostly writing the output and lineage files, {output_mb(tmp):,.0f} MB)")
+        print(f"harmonise CPU: {usage.ru_utime:.2f} s user + {usage.ru_stime:.2f} s system; "
+              f"{output_mb(tmp):,.0f} MB of output and lineage written")
         read = bare_read(source)
         print(f"DuckDB's bare read of the same file: {read:.2f} s; harmonise takes {seconds / read:.1f}x that")
 
