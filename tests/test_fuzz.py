@@ -5,7 +5,9 @@ Every case must keep the promises a user relies on: exit 0, 1 or 2; never a trac
 a bug"; the input files byte for byte unchanged; every row of a return counted (harmonise: rows
 in = used + unused); no more than 40 characters of any cell quoted back. The default budget runs
 in CI in well under a minute; `make fuzz` runs 10,000 cases (FUZZ_CASES, FUZZ_SEED to replay).
-A failing case is printed with its seed, command and the mutated file, so it can be replayed.
+Every case is run, whatever fails: each failure is printed as it happens with its seed, index and
+command (and a replay line: FUZZ_SEED, FUZZ_FIRST, FUZZ_CASES=1), and the test fails at the end with
+the list.
 """
 
 from __future__ import annotations
@@ -206,7 +208,14 @@ def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
     """None if case `index` kept every promise, else what it broke (`exits` counts exit codes by kind)."""
     args, expect = make_case(index, work)
     before = _hashes(work / "in")
-    out = run_main(*args)
+    try:
+        out = run_main(*args)
+    except Exception as exc:  # escaped main() itself: a failure of this case, not the end of the run
+        import subprocess
+        import traceback
+
+        out = subprocess.CompletedProcess(args, -1, "", "Traceback (escaped main):\n" + traceback.format_exc())
+        del exc
     if exits is not None:
         key = f"{expect['kind']} exit {out.returncode}"
         exits[key] = exits.get(key, 0) + 1
@@ -228,10 +237,10 @@ def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
     if expect.get("json") and out.returncode in (0, 1):
         try:
             report = json.loads(out.stdout)
-        except ValueError:
-            problems.append("--format json printed something that is not JSON")
-        else:
             stats = report["tasks"][0]["stats"]
+        except (ValueError, LookupError, TypeError):
+            problems.append("--format json printed something that is not a JSON report")
+        else:
             if expect["kind"].startswith("harmonise") and stats["rows"] != stats["rows_used"] + stats["rows_unused"]:
                 problems.append(f"rows not conserved: {stats}")
             expected = expect.get("rows")
@@ -239,8 +248,9 @@ def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
                 problems.append(f"rows not conserved: the file has {expected} data line(s), the report counts "
                                 f"{stats['rows']}")
     if problems:
-        return f"case {index} (FUZZ_SEED={SEED}): {'; '.join(problems)}\n  csc-outcomes {' '.join(args)}\n" \
-               f"  exit {out.returncode}; stderr: {out.stderr[-400:]!r}"
+        return (f"case {index} (FUZZ_SEED={SEED}): {'; '.join(problems)}\n  csc-outcomes {' '.join(args)}\n"
+                f"  exit {out.returncode}; stderr: {out.stderr[-400:]!r}\n"
+                f"  replay: FUZZ_SEED={SEED} FUZZ_FIRST={index} FUZZ_CASES=1 make fuzz")
     return None
 
 
@@ -249,10 +259,16 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
     failures = []
     first = int(os.environ.get("FUZZ_FIRST", "0"))
     exits: dict[str, int] = {}
+    slow: list[str] = []
     for index in range(first, first + CASES):
         work = tmp_path / f"case{index}"
         work.mkdir()
+        began = time.perf_counter()
         failure = run_case(index, work, exits)
+        took = time.perf_counter() - began
+        if took > 30:  # not a failure (the machine may be loaded), but a hang in the making shows here
+            slow.append(f"case {index} took {took:.0f} s")
+            print(f"fuzz: slow: {slow[-1]}", flush=True)
         if failure:
             failures.append(failure)
             print(failure, flush=True)
@@ -262,7 +278,8 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
             print(f"fuzz: {done} cases, {len(failures)} failure(s), {time.perf_counter() - started:.0f} s", flush=True)
     seconds = time.perf_counter() - started
     print(f"\nfuzz: {CASES} cases, {len(failures)} failure(s), {seconds:.0f} s (seed {SEED}); "
-          + ", ".join(f"{k} x{n}" for k, n in sorted(exits.items())))
+          + ", ".join(f"{k} x{n}" for k, n in sorted(exits.items()))
+          + (f"; slow: {', '.join(slow)}" if slow else ""))
     assert not failures, f"{len(failures)} of {CASES} cases broke a promise:\n" + "\n".join(failures[:20])
 
 
