@@ -59,20 +59,24 @@ def _has_repeated_blank_line(path: Path) -> bool:
 
 def _blank_runs(resource_args: dict[str, Any]) -> dict[int, int]:
     """Runs of identical blank rows, as {first row number: rows after it}, numbered as frictionless
-    numbers them (its own parser's records, the header being 1). The rows are parsed, not checked."""
+    numbers them (its own parser's records, the header being 1). The rows are parsed, not checked.
+    A file frictionless cannot parse has none: its validation says what is wrong, row by row."""
     from frictionless import Resource
 
     runs: dict[int, int] = {}
     first, previous = 0, None
-    with Resource(**resource_args) as resource:
-        for number, cells in enumerate(resource.cell_stream, start=1):
-            if number > 1 and not any(cells):
-                if cells == previous:
-                    runs[first] = runs.get(first, 0) + 1
-                    continue
-                first, previous = number, cells
-            else:
-                previous = None
+    try:
+        with Resource(**resource_args) as resource:
+            for number, cells in enumerate(resource.cell_stream, start=1):
+                if number > 1 and not any(cells):
+                    if cells == previous:
+                        runs[first] = runs.get(first, 0) + 1
+                        continue
+                    first, previous = number, cells
+                else:
+                    previous = None
+    except Exception:  # frictionless's own errors, csv.Error, ...: validate() reports them
+        return {}
     return runs
 
 
