@@ -51,3 +51,27 @@ def test_release_ships_the_conformance_pack():
     assert len(list((pack / "methods").glob("*.sql"))) == len(json.loads(
         (pack.parent / "catalogue.json").read_text())["indicators"]) - sum(
         1 for i in json.loads((pack.parent / "catalogue.json").read_text())["indicators"] if not i.get("method"))
+
+
+def _ctes(path: Path) -> dict[str, str]:
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(path.read_text(encoding="utf-8"), read="duckdb")
+    return {cte.alias: cte.this.sql(dialect="duckdb") for cte in tree.find_all(exp.CTE)}
+
+
+def test_methods_define_a_shared_population_the_same_way():
+    """Each method is published whole (a reader runs one file), so the steps several share are
+    copied, not imported. A copy edited alone would make two indicators count a different
+    'looked after continuously for 12 months': every copy of a shared step must be the same."""
+    methods = {p.name: _ctes(p) for p in sorted((ROOT / "indicators" / "methods").glob("*.sql"))}
+    # the episode list and the start of a period of care mean the same wherever they appear
+    for step in ("episodes", "ep_year", "care_start"):
+        copies = {name: ctes[step] for name, ctes in methods.items() if step in ctes}
+        assert len(copies) >= 2 and len(set(copies.values())) == 1, (step, sorted(copies))
+    # the OC2 indicators (health, offending, substance misuse, SDQ) share their whole population
+    oc2 = {name: ctes for name, ctes in methods.items() if "care_start" in ctes and "oc2" in ctes}
+    assert len(oc2) == 5, sorted(oc2)
+    for step in ("p", "flags", "history", "care_start"):
+        assert len({ctes[step] for ctes in oc2.values()}) == 1, step
