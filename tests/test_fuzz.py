@@ -7,16 +7,19 @@ in = used + unused); no more than 40 characters of any cell quoted back. The def
 in CI in well under a minute; `make fuzz` runs 10,000 cases (FUZZ_CASES, FUZZ_SEED to replay).
 Every case is run, whatever fails: each failure is printed as it happens with its seed, index and
 command (and a replay line: FUZZ_SEED, FUZZ_FIRST, FUZZ_CASES=1), and the test fails at the end with
-the list.
+the list. A case still running after FUZZ_CASE_SECONDS (300) is stopped and counted as a hang.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import random
 import shutil
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from conftest import ROOT, run_main
 
 CASES = int(os.environ.get("FUZZ_CASES", "40"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
+CASE_SECONDS = int(os.environ.get("FUZZ_CASE_SECONDS", "300"))  # a case still running then is a hang
 
 RETURN = "\n".join((ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8")
                    .splitlines()[:30]) + "\n"
@@ -204,18 +208,45 @@ def make_case(index: int, work: Path) -> tuple[list[str], dict]:
     return args, expect
 
 
+class _Hung(BaseException):
+    """Raised in a case that runs past CASE_SECONDS; not an Exception, so main() cannot catch it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int):
+    """A hang is a broken promise, not the end of the run: the case is stopped and reported. The
+    bound is generous (a case takes under a second) and the check runs where the OS allows it."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        raise _Hung()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
     """None if case `index` kept every promise, else what it broke (`exits` counts exit codes by kind)."""
     args, expect = make_case(index, work)
     before = _hashes(work / "in")
+    import subprocess
+
     try:
-        out = run_main(*args)
-    except Exception as exc:  # escaped main() itself: a failure of this case, not the end of the run
-        import subprocess
+        with _deadline(CASE_SECONDS):
+            out = run_main(*args)
+    except _Hung:
+        out = subprocess.CompletedProcess(args, -1, "", f"did not finish in {CASE_SECONDS} s (a hang)")
+    except Exception:  # escaped main() itself: a failure of this case, not the end of the run
         import traceback
 
         out = subprocess.CompletedProcess(args, -1, "", "Traceback (escaped main):\n" + traceback.format_exc())
-        del exc
     if exits is not None:
         key = f"{expect['kind']} exit {out.returncode}"
         exits[key] = exits.get(key, 0) + 1
@@ -266,7 +297,7 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
         began = time.perf_counter()
         failure = run_case(index, work, exits)
         took = time.perf_counter() - began
-        if took > 30:  # not a failure (the machine may be loaded), but a hang in the making shows here
+        if took > 30:  # not a failure (the machine may be loaded), but a hang in the making shows
             slow.append(f"case {index} took {took:.0f} s")
             print(f"fuzz: slow: {slow[-1]}", flush=True)
         if failure:
