@@ -243,8 +243,9 @@ def test_the_page_works_from_the_keyboard_and_labels_every_control(server, site:
 
 
 def _awkward_csv(path: Path) -> None:
-    """Rows a spreadsheet export can produce: empty lines, short and long rows, a cell spanning two
-    lines, a quote inside an unquoted cell, and a quote never closed on the last line."""
+    """Rows a spreadsheet export can produce: empty lines, short and long rows, a short row of empty
+    cells, a cell spanning two lines, a quote inside an unquoted cell, and a quote never closed on
+    the last line."""
     lines = (ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8").splitlines()
     head, rows = lines[0], lines[1:40]
     rows[3] = rows[12] = rows[13] = ""
@@ -256,6 +257,7 @@ def _awkward_csv(path: Path) -> None:
     cells = rows[20].split(",")
     cells[9] = 'Camden "the" borough'
     rows[20] = ",".join(cells)
+    rows[14] = ","  # a blank row that is also short: blank-row only, not missing-cell on every cell
     rows.append('2025,"Reporting year,Local authority')
     path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8", newline="")
 

@@ -199,3 +199,33 @@ def test_completeness_finds_a_missing_period_for_one_place(tmp_path: Path):
                   if i.code == "set-row-missing")
     assert gaps == [f"no Total row for {i}, Hertfordshire, 2024" for i in
                     ("cla_ceased_rate", "cla_rate_31mar", "cla_starts_rate")]
+
+
+def test_a_return_too_large_for_memory_gets_the_same_report_from_a_work_database(tmp_path: Path, monkeypatch):
+    """A return whose text would outgrow DuckDB's memory as a table is held in a private, compressed
+    database file instead (bounded memory at millions of rows). Where it is held changes nothing
+    a user sees: the same issues, counts and rows, on a file with every kind of problem; and the
+    work database is gone afterwards, never beside the user's file."""
+    import importlib.util
+    import tempfile
+
+    from csc_outcomes.validators import validate as V
+
+    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
+    national = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(national)
+    path = tmp_path / "national.csv"
+    national.generate(path, 3000, error_rate=0.3, seed=11)
+    with open(path, "a", encoding="utf-8", newline="") as f:  # short, blank and broken rows too
+        f.write("2025,Reporting year\n,\n\n" + '2025,"Reporting year,National\n')
+    in_memory = validate_file(path)
+    monkeypatch.setattr(V, "IN_MEMORY_TEXT", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    on_disk = validate_file(path)
+    listed = [(i.row, i.field, i.code, i.message, i.cell) for i in in_memory.issues]
+    assert listed == [(i.row, i.field, i.code, i.message, i.cell) for i in on_disk.issues]
+    assert len(listed) > 500 and in_memory.tasks[0].more == on_disk.tasks[0].more
+    assert in_memory.tasks[0].stats == on_disk.tasks[0].stats
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["national.csv", "tmp"]

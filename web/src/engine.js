@@ -91,6 +91,8 @@ const SUMMARY = `
          min(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS found_min,
          max(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS found_max,
          string_agg(DISTINCT error_type::VARCHAR, ', ') AS errors,
+         -- a row of empty cells only (',' or '"",""') is a blank row, whatever its width
+         bool_and(regexp_full_match(trim(csv_line, chr(10) || chr(13)), '(""|)(,(""|))*')) AS empty,
          max(length(rtrim(csv_line, chr(10) || chr(13))) - length(replace(rtrim(csv_line, chr(10) || chr(13)), chr(10), '')))
              AS swallowed
   FROM rej GROUP BY line`;
@@ -109,7 +111,7 @@ async function rejectIssues(sql, pack, table, columnOf, limit) {
   const rows = await sql.query(`
       SELECT line, kind, found_min, found_max, errors, swallowed, sum(${perRow}) OVER (PARTITION BY kind) AS n,
              row_number() OVER (PARTITION BY kind ORDER BY line) AS k
-      FROM rej_line QUALIFY k <= ${limit} ORDER BY line`);
+      FROM rej_line WHERE NOT (kind = 'short' AND empty) QUALIFY k <= ${limit} ORDER BY line`);
   for (const r of rows) {
     const row = num(r.line) + offset;
     let added = [];

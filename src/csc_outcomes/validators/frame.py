@@ -51,6 +51,8 @@ _SUMMARY = """
            min(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS found_min,
            max(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS found_max,
            string_agg(DISTINCT error_type::VARCHAR, ', ') AS errors,
+           -- a row of empty cells only (',' or '"",""') is a blank row, whatever its width
+           bool_and(regexp_full_match(trim(csv_line, chr(10) || chr(13)), '(""|)(,(""|))*')) AS empty,
            max(length(rtrim(csv_line, chr(10) || chr(13))) - length(replace(rtrim(csv_line, chr(10) || chr(13)), chr(10), '')))
                AS swallowed
     FROM rej GROUP BY line"""
@@ -97,13 +99,15 @@ def _reject_issues(con: Any, table: Table, column_of: dict[str, int],
     name_of = {i: name for name, i in column_of.items()}
     issues: list[Issue] = []
     more: dict[str, int] = {}
-    # each row gives one issue per missing or extra cell (one for a row that cannot be split)
+    # each row gives one issue per missing or extra cell (one for a row that cannot be split); a
+    # short row of empty cells is reported once, as blank-row (by the checks of `ret`), not again
+    # for each cell it lacks: one problem, one report, as the reference engine says it
     per_row = (f"CASE kind WHEN 'short' THEN {width} - coalesce(found_min, {width}) "
                f"WHEN 'long' THEN coalesce(found_max, {width + 1}) - {width} ELSE 1 END")
     rows = con.execute(f"""
         SELECT line, kind, found_min, found_max, errors, swallowed, sum({per_row}) OVER (PARTITION BY kind) AS n,
                row_number() OVER (PARTITION BY kind ORDER BY line) AS k
-        FROM rej_line QUALIFY k <= {limit} ORDER BY line""").fetchall()
+        FROM rej_line WHERE NOT (kind = 'short' AND empty) QUALIFY k <= {limit} ORDER BY line""").fetchall()
     listed: dict[str, int] = {}
     totals: dict[str, int] = {}
     for line, kind, found_min, found_max, errors, swallowed, total, _ in rows:

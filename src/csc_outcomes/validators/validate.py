@@ -17,6 +17,7 @@ from csc_outcomes.validators.reading import InputError, Table, read_input
 
 ENGINES = ("duckdb", "frictionless")
 MEMORY_LIMIT = "300MB"  # DuckDB's buffer pool; the process peaks ~100 MiB above it
+IN_MEMORY_TEXT = 200_000_000  # bytes of CSV held as an in-memory table (~1.2M national rows)
 
 
 def _dedupe(findings: Findings) -> None:
@@ -38,16 +39,19 @@ def _duckdb(table, release, field_names, column_of, present, indicator_set, requ
     from csc_outcomes.validators import frame, pack_engine
 
     pack = release.rule_pack
-    # A national file's table outgrows memory (5M rows of text is 1.2 GB uncompressed). It is held
-    # in a private database file (never beside the user's files, deleted on return), where DuckDB
-    # compresses it and keeps in memory what fits under the limit: the peak is ~330 MiB at 1M rows
-    # and ~430 MiB at 5M, and time stays linear (bench/validate.py). An in-memory table spilling
-    # under the same limit was 1.3x slower at 5M and peaked higher.
+    # Memory stays bounded whatever the size of the file: DuckDB gets MEMORY_LIMIT and a private
+    # folder to spill to (never beside the user's files, deleted on return). A return whose text
+    # would outgrow the limit as a table (about 1.5x the CSV) is held in a private database file
+    # instead, where DuckDB compresses it: writing it costs ~0.4 s more CPU per million rows than
+    # an in-memory table, but 5M rows then peak at ~410 MiB, as 1M rows held in memory do
+    # (bench/validate.py), where an in-memory table spilling uncompressed peaked at ~560 MiB.
     spill = tempfile.TemporaryDirectory(prefix="csc-outcomes-work-")
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
-    database = Path(spill.name, "work.db").as_posix().replace("'", "''")
-    con.execute(f"ATTACH '{database}' AS work")
-    con.execute("USE work")
+    text = table.path.stat().st_size if getattr(table, "frame", None) is None else 0
+    if text > IN_MEMORY_TEXT:
+        database = Path(spill.name, "work.db").as_posix().replace("'", "''")
+        con.execute(f"ATTACH '{database}' AS work")
+        con.execute("USE work")
     try:
         loaded = frame.load(con, table, field_names, column_of, limit=findings.limit)
         findings.extend(loaded.issues)
