@@ -118,10 +118,9 @@ def test_a_run_of_blank_rows_read_once_is_reported_as_if_read_row_by_row(tmp_pat
     assert [i for i in _listed(skipping) if i[2] == "blank-row"] == [i for i in _listed(fast) if i[2] == "blank-row"]
 
 
-@pytest.mark.xfail(strict=True, reason="the default engine reports a short blank row (',') as blank-row and "
-                   "again as missing-cell on each absent cell; frictionless (and _dedupe's rule: one problem, "
-                   "one report) says blank-row only. The fix is in frame.py/validate.py (the lead's).")
 def test_engines_agree_on_blank_rows_of_every_kind(tmp_path: Path):
+    """Empty lines, a short row of commas, a full one, a long one, each in runs: one blank-row each,
+    in both engines (the default engine said missing-cell too of a short one until main's 548dab0)."""
     path = tmp_path / "r.csv"
     _mixed(path, "\n")
     assert _report(validate_file(path, engine="duckdb")) == _report(validate_file(path, engine="frictionless"))
