@@ -7,13 +7,13 @@ run with fieldsMatch 'superset' and its label errors are dropped. The framework'
 Schema: this engine runs them as plain Python (reference_rules.py), independently of the SQL.
 
 A blank row costs frictionless about 4 ms (it builds an error for every cell, then replaces them
-with one blank-row error): a return followed by 20,000 blank lines took 76 s, so 200,000 would take
-some 13 minutes. A run of identical blank rows is therefore read once: frictionless checks the
-first row of the run and skips the rest (as comment rows, so every row keeps its number), and what it says of the first is
-said of each of the others. That is exact because a row frictionless finds blank leaves nothing
-behind for later rows (its primary-key and unique checks remember no empty key), so identical
-blank rows get identical errors; should frictionless not find the first row of a run blank, the
-file is checked again with no row skipped.
+with one blank-row error): a return followed by 20,000 blank lines took 76 s, so 200,000 would
+take some 13 minutes. A run of identical blank rows is therefore read once: frictionless checks
+the first row of the run and skips the rest (as comment rows, so every row keeps its number), and
+what it says of the first is said of each of the others. That is exact because a row frictionless
+finds blank leaves nothing behind for later rows (its primary-key and unique checks remember no
+empty key), so identical blank rows get identical errors; should frictionless not find the first
+row of a run blank, the file is checked again with no row skipped.
 """
 
 from __future__ import annotations
