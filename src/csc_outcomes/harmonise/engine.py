@@ -5,6 +5,13 @@ another row of its group), or it is unused with a reason: excluded by the spec-w
 not selected by any indicator mapping (info), or selected but not placeable (an unparseable period, an unknown place, an unmapped code, a missing
 population estimate: errors). rows in = rows used + rows unused, and the lineage file says which
 source rows made each output row, through which transforms.
+
+Output rows come in the order they were made: by indicator mapping (the spec's order), then by
+source row, the same bytes every run. What depends only on a row's place and period (its canonical
+period, geography, population estimate, the output's place cells and the lineage's account) is
+made once per distinct place and period, a few thousand for a million rows, and each row carries
+it as a small integer; the files are written as text quoted here (csv_text), so a million-row
+file costs DuckDB's read, one join and one sort per mapping, and the writing of the two files.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from csc_outcomes.catalogue.conventions import SYMBOLS_SQL
-from csc_outcomes.harmonise import geography, periods
+from csc_outcomes.harmonise import csv_text, geography, periods
 from csc_outcomes.harmonise.spec import SpecError, condition_terms, load_spec
 from csc_outcomes.releases import Release
 from csc_outcomes.report import Issue, Report, Severity, Task, error_type
@@ -72,6 +79,22 @@ def _conditions(conditions: list[dict], alias: str) -> str:
 
 _NUMBER = "TRY_CAST({} AS DOUBLE)"
 _POPULATION = "__population__"  # stands for the estimate until the resolved table supplies it
+
+
+def _fixed(expr: str, dp: int) -> str:
+    """printf('%.<dp>f', round(expr, dp)), the same text at a quarter of the cost on a million rows.
+
+    round() gives the double nearest k / 10^dp for an integer k; below 10^(15 - dp) that double is
+    within a tenth of the last decimal of k / 10^dp, so printf prints k / 10^dp, and so does a
+    DECIMAL of scale dp (the cast rounds to nearest). printf is kept for what a DECIMAL writes
+    otherwise: -0 (a negative value that rounds to zero), huge values, infinities and NaN.
+    """
+    rounded = f"round({expr}, {dp})"
+    if dp > 15:
+        return f"printf('%.{dp}f', {rounded})"
+    exact = f"CAST({rounded} AS BIGINT)" if dp == 0 else f"CAST({rounded} AS DECIMAL(18, {dp}))"
+    return (f"CASE WHEN abs({rounded}) < 1e{15 - dp} AND ({rounded} <> 0 OR NOT signbit({rounded})) "
+            f"THEN CAST({exact} AS VARCHAR) ELSE printf('%.{dp}f', {rounded}) END")
 
 
 def _number_text(expr: str) -> str:
@@ -161,9 +184,10 @@ def _vintage(rule: str | None, end_year: str, start_year: str) -> str:
 
 
 def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[str],
-            names: list[str]) -> tuple[str, bool, str, str]:
-    """(the SELECT of one indicator mapping, whether it uses the population, the SELECT of its
-    resolved places and periods (table resolved_<index>), the SELECT of its lineage accounts).
+            names: list[str]) -> tuple[str, bool, str, bool]:
+    """(the SELECT of one indicator mapping's candidate rows, whether it uses the population, the
+    SELECT of its resolved places and periods (table resolved_<index>), whether an output row
+    reads other source rows (a row lookup or a count of places)).
 
     What depends only on a row's place and period (its canonical period, geography, population
     estimate and their problems) is resolved once per distinct place and period label, then joined
@@ -192,7 +216,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
         symbol = (f"CASE WHEN list_contains({SYMBOLS_SQL}, o.numerator) THEN o.numerator "
                   f"WHEN list_contains({SYMBOLS_SQL}, o.denominator) THEN o.denominator END")
         value = (f"coalesce({symbol}, CASE WHEN {den} = 0 THEN 'z' ELSE "
-                 f"printf('%.{dp}f', round({num} / {den} * {multiplier!r}, {dp})) END)")
+                 f"{_fixed(f'{num} / {den} * {multiplier!r}', dp)} END)")
         value_note = f"value computed: numerator / denominator x {multiplier:g}, {dp} dp"
         raw_value = "NULL"
     else:
@@ -228,7 +252,7 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                            "' estimate of residents aged 0-17'")
         population_problem = (f"CASE WHEN pop.code IS NULL AND pop_dfe.code IS NULL THEN 'no ONS mid-year estimate for ' || "
                               f"coalesce({place['new_la_code']}, '?') || ' in mid-' || coalesce(({mid_year})::VARCHAR, '?') END")
-    lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "[]::BIGINT[]"
+    lookups = "[" + ", ".join(b.lookup_rows) + "]" if b.lookup_rows else "NULL::BIGINT[]"
     selected = _conditions((spec.get("where") or []) + (mapping.get("where") or []), "a")
     # the columns a row's place and period are read from: the key of the resolved table
     place_columns = ([geo["column"]] if geo["from"] != "canonical_columns" else
@@ -236,6 +260,10 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
     key_columns = list(dict.fromkeys(place_columns + ([pm["column"]] if pm.get("column") else [])))
     period_from = _literal(pm["value"]) if pm.get("value") is not None else f"a.{q(pm['column'])}"
     geo_from = f"a.{q(geo['column'])}" if geo.get("column") else "NULL"
+    # each distinct period label is parsed once per distinct place and period (a file has a few
+    # thousand for millions of rows); the mapping then places it in its indicator's year convention
+    parsed = periods.parse(period_from, pm.get("format", "auto"))
+    distinct = f"SELECT DISTINCT {', '.join(f'a.{q(c)}' for c in key_columns)} FROM src a WHERE {selected}"
     resolved = f"""
         SELECT row_number() OVER () AS _rk, {period_from} AS _period_from, {geo_from} AS _place_from,
                {', '.join(f'a.{q(c)} AS _k{i}' for i, c in enumerate(key_columns))},
@@ -244,64 +272,76 @@ def _select(spec: dict, mapping: dict, index: int, release: Release, keys: list[
                {canon['problem']} AS _period_problem, {geo_problem} AS _geo_problem,
                {population} AS _population, {population_problem} AS _population_problem,
                {population_note} AS _population_note
-        FROM (SELECT DISTINCT {', '.join(f'a.{q(c)}' for c in key_columns)}, a.p FROM src_p a WHERE {selected}) a
+        FROM (SELECT a.*, {parsed} AS p FROM ({distinct}) a) a
         {geo_join} {population_join}"""
     on = " AND ".join(f"r._k{i} IS NOT DISTINCT FROM a.{q(c)}" for i, c in enumerate(key_columns))
     numerator, denominator = (x.replace(_POPULATION, "r._population") for x in (numerator, denominator))
     inner = f"""
-        SELECT a._row AS _row, {index} AS _m, {lookups} AS _lookups,
-               r.time_period, r.time_identifier, {', '.join(f'r.{col}' for col in place)},
-               '{mapping['indicator']}' AS indicator_id, {_literal(mapping.get('breakdown_topic', 'Total'))} AS breakdown_topic,
+        SELECT a._row AS _row, a._col AS _col, {lookups} AS _lookups, r._prefix, r._account,
                {breakdown} AS breakdown, {numerator} AS numerator, {denominator} AS denominator,
                {raw_value} AS raw_value,
-               '{mapping['match']}' AS match_type,
-               coalesce(r._period_problem, {', '.join(recode_problems + ['r._geo_problem', 'r._population_problem'])}) AS problem,
-               coalesce(TRY_CAST({numerator} AS DOUBLE), TRY_CAST({denominator} AS DOUBLE),
-                        TRY_CAST({raw_value} AS DOUBLE))
-                 IS NOT NULL AS has_figures,
-               r._rk AS _rk
-        FROM src_p a
+               coalesce(r._period_problem, {', '.join(recode_problems + ['r._geo_problem', 'r._population_problem'])}) AS problem
+        FROM src a
         JOIN resolved_{index} r ON {on or 'true'}
         {' '.join(b.joins)}
         WHERE {selected}"""
-    # assemble the value after the inner columns exist; the lineage's account of the transforms is
-    # assembled only when the lineage is written
-    columns = [c for c in OUTPUT if c not in ("value",)]
+    # assemble the value after the inner columns exist. The output row's place and period cells,
+    # and the lineage's account of the transforms, are made once per resolved place and period
+    # (_prefix, _account) and carried by each row as a small integer (an ENUM); the row's own cells
+    # are quoted for CSV here (see csv_text) where they can need it: a constant once, a source cell
+    # per row; computed values, counts, symbols and ONS estimates never need quoting
+    def cell(source: dict | None, default: str | None, column: str) -> str:
+        if source is None or source.get("constant") is not None:
+            return _literal(csv_text.quoted(default if source is None else str(source["constant"])))
+        return f"o.{column}" if source.get("population") else csv_text.cell(f"o.{column}")
+
+    computed = value_source.get("compute") or value_source.get("count_places")
     sql = f"""
-        SELECT o._row, o._m, o._lookups, {', '.join('o.' + c for c in columns[:-1])},
-               {value} AS value, o.match_type,
-               CASE WHEN o.problem IS NOT NULL AND NOT o.has_figures THEN 'holds no figures; ' || o.problem
-                    ELSE o.problem END AS problem,
-               o._rk
+        SELECT o._row, {index} AS _m, o._col, o._lookups, o._prefix, o._account,
+               {cell(mapping.get('breakdown'), 'Total', 'breakdown')} AS breakdown,
+               {cell(mapping.get('numerator'), None, 'numerator')} AS numerator,
+               {cell(mapping.get('denominator'), None, 'denominator')} AS denominator,
+               {value if computed else csv_text.cell(f'({value})')} AS value,
+               {_literal(csv_text.quoted(mapping['match']))}::_match_text AS match_type,
+               -- whether the row holds figures is asked only of a row with a problem
+               CASE WHEN o.problem IS NOT NULL AND NOT (coalesce(TRY_CAST(o.numerator AS DOUBLE),
+                    TRY_CAST(o.denominator AS DOUBLE), TRY_CAST(o.raw_value AS DOUBLE)) IS NOT NULL)
+                    THEN 'holds no figures; ' || o.problem
+                    ELSE o.problem END AS problem
         FROM ({inner}) o"""
     counted = bool(value_source.get("count_places"))
     if counted:
         sql, value_note = _count_places(sql), "value: the number of places selected, for England"
-    # the account of the transforms, once per resolved place and period (the lineage joins it)
+    # the account of the transforms, once per resolved place and period
     placed = (f" || ' (authorities as on {_day_month(geo['reference_date'])})'"
               if geo.get("reference_date") and geo["from"] != "canonical_columns" else "")
     place_part = "" if counted else f" || coalesce('; place ' || _place_from || ' -> ' || new_la_code, ''){placed}"
-    account = (f"SELECT {index} AS _m, _rk, _period_from || ' -> ' || coalesce(time_period, '?') || ' ' || "
-               f"time_identifier{place_part} || _population_note || '; ' || {_literal(value_note)} AS detail "
-               f"FROM resolved_{index}")
-    return sql, uses_population, resolved, account
+    detail = (f"_period_from || ' -> ' || coalesce(time_period, '?') || ' ' || "
+              f"time_identifier{place_part} || _population_note || '; ' || {_literal(value_note)}")
+    # a count of places is one England row: its place columns are England's, whatever the rows'
+    places = (dict.fromkeys(geography.CANONICAL, "NULL") | NATIONAL) if counted else {c: c for c in place}
+    prefix = csv_text.cells(["time_period", "time_identifier"] + [places[c] for c in geography.CANONICAL]
+                            + [_literal(mapping["indicator"]), _literal(mapping.get("breakdown_topic", "Total"))])
+    account = csv_text.cells([_literal(mapping["indicator"]), _literal(mapping["match"]), detail])
+    resolved = f"SELECT *, {prefix} AS _prefix, {account} AS _account FROM ({resolved})"
+    return sql, uses_population, resolved, bool(b.lookup_rows) or counted
+
+
+NATIONAL = {"geographic_level": "'National'", "country_code": "'E92000001'", "country_name": "'England'"}
 
 
 def _count_places(rows: str) -> str:
     """One England row per period and breakdown counting the places (rows) placed; the rows that
     could not be placed stay single, with their problem. The first counted row anchors the output
-    row and the others are its lookups, so the lineage names every row counted."""
-    keep = "time_period, time_identifier, indicator_id, breakdown_topic, breakdown, match_type"
+    row and the others are its lookups, so the lineage names every row counted. The rows' prefix
+    is England's for every place (see _select), so grouping by it groups by period."""
     return f"""
-        SELECT min(c._row) AS _row, any_value(c._m) AS _m, list(c._row ORDER BY c._row) AS _lookups,
-               time_period, time_identifier, 'National' AS geographic_level, 'E92000001' AS country_code,
-               'England' AS country_name, NULL::VARCHAR AS region_code, NULL::VARCHAR AS region_name,
-               NULL::VARCHAR AS new_la_code, NULL::VARCHAR AS old_la_code, NULL::VARCHAR AS la_name,
-               indicator_id, breakdown_topic, breakdown, CAST(count(*) AS VARCHAR) AS numerator,
-               NULL::VARCHAR AS denominator, CAST(count(*) AS VARCHAR) AS value, match_type,
-               NULL::VARCHAR AS problem, any_value(c._rk) AS _rk
+        SELECT min(c._row) AS _row, any_value(c._m) AS _m, min(c._col) AS _col,
+               list(c._row ORDER BY c._row) AS _lookups, c._prefix, arg_min(c._account, c._row) AS _account,
+               c.breakdown, CAST(count(*) AS VARCHAR) AS numerator, NULL::VARCHAR AS denominator,
+               CAST(count(*) AS VARCHAR) AS value, c.match_type, NULL::VARCHAR AS problem
         FROM ({rows}) c WHERE c.problem IS NULL
-        GROUP BY {keep}
+        GROUP BY c._prefix, c.breakdown, c.match_type
         UNION ALL
         SELECT * FROM ({rows}) c WHERE c.problem IS NOT NULL"""
 
@@ -323,12 +363,19 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
         if absent:
             raise SpecError(f"reshape names column(s) {', '.join(repr(clip(a)) for a in absent)} the source does not have; "
                             f"its columns are: {', '.join(map(clip, names))}")
-        cols = ", ".join(q(c) for c in reshape["columns"])
-        # INCLUDE NULLS: an empty measure cell is still a row, to be used or reported
-        con.execute(f"CREATE TEMP VIEW src_long AS SELECT * FROM src_renamed UNPIVOT INCLUDE NULLS "
-                    f"({q(reshape['value_to'])} FOR {q(reshape['name_to'])} IN ({cols}))")
-        names = [n for n in names if n not in reshape["columns"]] + [reshape["name_to"], reshape["value_to"]]
+        # one branch per measure column, each a row per source row (an empty cell is still a row, to
+        # be used or reported), _col its place among the columns: a mapping whose filter names the
+        # measure reads only its branch (DuckDB drops the others), not every cell of every row
+        kept = [n for n in names if n not in reshape["columns"]]
+        branches = [f"SELECT _row, {i} AS _col, {', '.join(q(n) for n in kept) + ', ' if kept else ''}"
+                    f"{_literal(c)} AS {q(reshape['name_to'])}, {q(c)} AS {q(reshape['value_to'])} FROM src_renamed"
+                    for i, c in enumerate(reshape["columns"])]
+        con.execute("CREATE TEMP VIEW src_long AS " + " UNION ALL ".join(branches))
+        names = kept + [reshape["name_to"], reshape["value_to"]]
         current = "src_long"
+    else:
+        con.execute("CREATE TEMP VIEW src_wide AS SELECT *, 0 AS _col FROM src_renamed")
+        current = "src_wide"
     selects = [f"{q(n)}" for n in names]
     for i, recode in enumerate(spec.get("recodes") or []):
         col = recode["column"]
@@ -343,7 +390,7 @@ def _prepare_source(con: Any, spec: dict, labels: list[str]) -> list[str]:
                 f"CASE WHEN {q(col)} IS NOT NULL AND trim({q(col)}) NOT IN ({known}) THEN "
                 f"'code ' || clip({q(col)}) || ' in column {clip(col).replace(chr(39), chr(39) * 2)} is not in the mapping''s recode list' END")
         selects.append(f"{flag} AS _unmapped_{i}")
-    con.execute(f"CREATE TEMP VIEW src AS SELECT _row, {', '.join(selects)} FROM {current}")
+    con.execute(f"CREATE TEMP VIEW src AS SELECT _row, _col, {', '.join(selects)} FROM {current}")
     return names
 
 
@@ -404,34 +451,34 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
             rules.load_reference(con, release.catalogue)
             names = _prepare_source(con, spec, labels)
             _check_columns(spec, names)
-            # each distinct period label is parsed once (a file has a handful); each mapping then
-            # places it in its indicator's year convention
-            period = spec["period"]
-            parsed = periods.parse('label', period.get('format', 'auto'))
-            if period.get("value") is not None:  # a file of one period, which it names only in its title
-                con.execute(f"CREATE TEMP TABLE labels AS SELECT label, {parsed} AS p "
-                            f"FROM (SELECT {_literal(period['value'])} AS label)")
-                con.execute("CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s CROSS JOIN labels l")
-            else:
-                label = q(period["column"])
-                con.execute(f"CREATE TEMP TABLE labels AS SELECT label, {parsed} AS p "
-                            f"FROM (SELECT DISTINCT {label} AS label FROM src)")
-                con.execute(f"CREATE TEMP VIEW src_p AS SELECT s.*, l.p FROM src s "
-                            f"LEFT JOIN labels l ON l.label IS NOT DISTINCT FROM s.{label}")
-            selects, resolved, accounts = [], [], []
-            needs_population = False
+            selects, resolved = [], []
+            needs_population = lookups = False
             for index, mapping in enumerate(spec["indicators"]):
-                sql, uses, places, account = _select(spec, mapping, index, release, spec.get("keys") or [], names)
+                sql, uses, places, reads = _select(spec, mapping, index, release, spec.get("keys") or [], names)
                 selects.append(sql)
                 resolved.append(places)
-                accounts.append(account)
                 needs_population |= uses
+                lookups |= reads
+            matches = ", ".join(sorted({_literal(csv_text.quoted(m["match"])) for m in spec["indicators"]}))
+            con.execute(f"CREATE TYPE _match_text AS ENUM ({matches})")
             if needs_population:
                 _load_population(con)
             for index, places in enumerate(resolved):
-                con.execute(f"CREATE TEMP TABLE resolved_{index} AS {places}")
-            con.execute("CREATE TEMP TABLE cand AS " + " UNION ALL ".join(selects))
-            # output rows keep the order they were made in (by mapping, then source row): no sort
+                con.execute(f"CREATE TEMP TABLE resolving_{index} AS {places}")
+            # the output row's place and period cells and the lineage's account, once per resolved
+            # place and period, become ENUM values: a candidate row carries a small integer
+            for column in ("_prefix", "_account"):
+                every = " UNION ALL ".join(f"SELECT {column} FROM resolving_{i}" for i in range(len(resolved)))
+                con.execute(f"CREATE TYPE {column}_text AS ENUM (SELECT DISTINCT {column} FROM ({every}))")
+            for index in range(len(resolved)):
+                con.execute(f"CREATE TEMP TABLE resolved_{index} AS SELECT * REPLACE (_prefix::_prefix_text AS _prefix, "
+                            f"_account::_account_text AS _account) FROM resolving_{index}")
+                con.execute(f"DROP TABLE resolving_{index}")
+            # output rows in the order they were made in: by mapping, then source row (and measure
+            # column), whatever order DuckDB's parallel joins produce them in (a sort per mapping)
+            for index, sql in enumerate(selects):
+                con.execute(f"{'INSERT INTO cand' if index else 'CREATE TEMP TABLE cand AS'} "
+                            f"SELECT * EXCLUDE (_m, _col{'' if lookups else ', _lookups'}) FROM ({sql}) ORDER BY _row, _col")
             # usually every candidate is placed: then the candidates are the output, not copied again
             problems = con.execute("SELECT count(*) FROM cand WHERE problem IS NOT NULL").fetchone()[0]
             out = "cand"
@@ -439,19 +486,21 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 con.execute("CREATE TEMP TABLE out AS SELECT * FROM cand WHERE problem IS NULL")
                 out = "out"
             rows_out = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
-            target = str(output).replace("'", "''")
-            try:
-                con.execute(f"COPY (SELECT {', '.join(OUTPUT)} FROM {out}) TO '{target}' (HEADER, DELIMITER ',')")
-            except duckdb.IOException as exc:
-                raise InputError(f"cannot write {output}: {exc}") from exc
-            # every source row: used, or unused with its reason
+            # one thread writes the files: the work is mostly the file system's, and DuckDB holds the
+            # pieces other threads format ahead of the one it is writing in memory it cannot spill
+            # (on three million rows that outgrew the memory limit)
+            con.execute("SET threads = 1")
+            _write_output(con, output, out)
+            # every source row: used, or unused with its reason (found for the unused rows only)
+            touched = f"SELECT _row AS r FROM {out}" + (
+                f" UNION ALL SELECT unnest(_lookups) FROM {out} WHERE _lookups IS NOT NULL" if lookups else "")
             con.execute(f"""
-                CREATE TEMP TABLE used AS
-                SELECT DISTINCT r AS _row FROM (SELECT _row AS r FROM {out}
-                                                UNION ALL SELECT unnest(_lookups) FROM {out}) WHERE r IS NOT NULL""")
+                CREATE TEMP TABLE unused_rows AS
+                SELECT s._row FROM ret s ANTI JOIN ({touched}) t ON t.r = s._row""")
             # a row no mapping selected may still say why: a code its recode list does not know
             flags = [f"_unmapped_{i}" for i, _ in enumerate(spec.get("recodes") or [])]
-            unmapped = (f"(SELECT _row, min(coalesce({', '.join(flags)})) AS unmapped FROM src GROUP BY _row)"
+            these = "a._row IN (SELECT _row FROM unused_rows)"
+            unmapped = (f"(SELECT a._row, min(coalesce({', '.join(flags)})) AS unmapped FROM src a WHERE {these} GROUP BY a._row)"
                         if flags else "(SELECT NULL::BIGINT AS _row, NULL::VARCHAR AS unmapped)")
             # a row the spec-wide filter leaves out is told apart from one no indicator mapping selects
             # (a reshaped source row is left out when the filter rejects every row made from it)
@@ -460,16 +509,17 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                 CREATE TEMP TABLE unused AS
                 SELECT s._row, coalesce(p.problem, CASE WHEN NOT coalesce(f.kept, true) THEN {_literal(FILTERED)} END,
                                         u.unmapped, {_literal(NOT_SELECTED_REASON)}) AS reason
-                FROM (SELECT DISTINCT _row FROM ret) s
+                FROM unused_rows s
                 LEFT JOIN (SELECT _row, min(problem) AS problem FROM cand WHERE problem IS NOT NULL GROUP BY _row) p
                   USING (_row)
-                LEFT JOIN (SELECT a._row, bool_or(coalesce({kept}, false)) AS kept FROM src a GROUP BY a._row) f USING (_row)
+                LEFT JOIN (SELECT a._row, bool_or(coalesce({kept}, false)) AS kept FROM src a WHERE {these}
+                           GROUP BY a._row) f USING (_row)
                 LEFT JOIN {unmapped} u USING (_row)
-                WHERE s._row NOT IN (SELECT _row FROM used)
                 ORDER BY s._row""")
             rows_in = loaded.rows + loaded.rejected
-            rows_used = con.execute("SELECT count(*) FROM used").fetchone()[0]
-            rows_unused = con.execute("SELECT count(*) FROM unused").fetchone()[0] + loaded.rejected
+            unused_count = con.execute("SELECT count(*) FROM unused").fetchone()[0]
+            rows_used = loaded.rows - unused_count
+            rows_unused = unused_count + loaded.rejected
             reasons = dict(con.execute("SELECT reason, count(*) FROM unused GROUP BY reason ORDER BY 2 DESC").fetchall())
             issues = [Issue(SOURCE_ROW, i.message, row=i.row) for i in loaded.issues if i.code == "source-error"]
             listed = con.execute("""
@@ -484,8 +534,7 @@ def harmonise(source: Path, spec_path: Path, output: Path, lineage: Path | None 
                     code = _kind(reason).code
                     more[code] = more.get(code, 0) + n - shown
             if lineage is not None:
-                con.execute("CREATE TEMP TABLE accounts AS " + " UNION ALL ".join(accounts))
-                _write_lineage(con, lineage, out)
+                _write_lineage(con, lineage, out, lookups)
         finally:
             con.close()
             spill.cleanup()
@@ -514,21 +563,44 @@ def _kind(reason: str):
     return NO_FIGURES if reason.startswith("holds no figures") else NOT_PLACED
 
 
-def _write_lineage(con: Any, path: Path, out: str) -> None:
+def _write_output(con: Any, path: Path, out: str) -> None:
+    """The canonical return: each row's place and period cells as made once (_prefix), then its own."""
+    import duckdb
+
+    from csc_outcomes.validators.reading import InputError
+
     target = str(path).replace("'", "''")
+    own = OUTPUT[OUTPUT.index("breakdown"):]  # the row's own cells, quoted as they were made
+    head = ",".join(OUTPUT[:OUTPUT.index("breakdown")])
+    try:
+        con.execute(f"""COPY (SELECT _prefix AS "{head}", {', '.join(own)} FROM {out}) TO '{target}' ({csv_text.RAW})""")
+    except duckdb.IOException as exc:
+        raise InputError(f"cannot write {path}: {exc}") from exc
+
+
+def _write_lineage(con: Any, path: Path, out: str, lookups: bool) -> None:
+    target = str(path).replace("'", "''")
+    # the row that gave the output first, then the rows it read values from; when no output row
+    # read another row, the row number is written as it is (the same text, without making it)
+    if lookups and con.execute(f"SELECT count(*) FROM {out} WHERE _lookups IS NOT NULL").fetchone()[0]:
+        source_rows = ("CASE WHEN _lookups IS NULL OR len(_lookups) = 0 THEN CAST(_row AS VARCHAR) ELSE "
+                       "array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups), "
+                       "lambda x: x IS NOT NULL AND x != _row))), ';') END")
+        unused_row = "CAST(_row AS VARCHAR)"
+    else:
+        source_rows = unused_row = "_row"
+    # the unused rows follow the output rows; with none, the accounts are written as they are held
+    # (a union with the unused rows' text would copy each)
+    unused = (f"UNION ALL SELECT 'unused', NULL, {unused_row}, ',,' || coalesce({csv_text.cell('reason')}, '') FROM unused"
+              if con.execute("SELECT count(*) FROM unused").fetchone()[0] else "")
     try:
         con.execute(f"""
             COPY (
-                SELECT 'output' AS kind, o.rowid + 2 AS output_row,
-                       -- the row that gave the output first, then the rows it read values from
-                       CASE WHEN len(_lookups) = 0 THEN CAST(_row AS VARCHAR) ELSE
-                       array_to_string(list_prepend(_row, list_sort(list_filter(list_distinct(_lookups),
-                                       lambda x: x IS NOT NULL AND x != _row))), ';') END AS source_rows,
-                       indicator_id, match_type, t.detail AS detail
-                FROM {out} o LEFT JOIN accounts t ON t._m = o._m AND t._rk = o._rk
-                UNION ALL
-                SELECT 'unused', NULL, CAST(_row AS VARCHAR), NULL, NULL, reason FROM unused
-            ) TO '{target}' (HEADER, DELIMITER ',')""")
+                SELECT 'output' AS kind, rowid + 2 AS output_row, {source_rows} AS source_rows,
+                       _account AS "indicator_id,match_type,detail"
+                FROM {out}
+                {unused}
+            ) TO '{target}' ({csv_text.RAW})""")
     except Exception as exc:  # an unwritable path is the user's to fix
         from csc_outcomes.validators.reading import InputError
 
