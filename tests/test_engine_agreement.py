@@ -60,3 +60,67 @@ def test_generated_national_return_is_valid(tmp_path: Path):
     assert report.valid and report.exit_code == 0
     assert {i.code for i in report.issues} == {"indicator-draft"}  # a note per draft indicator, no more
     assert report.tasks[0].stats["rows"] == 20_000
+
+
+def _report(report) -> tuple:
+    task = report.tasks[0]
+    return task.stats["rows"], task.more, _listed(report)
+
+
+def test_engines_agree_on_a_return_followed_by_20000_blank_lines(tmp_path: Path):
+    """Every blank line is a blank row, in both engines: the same rows, the same listing (capped
+    alike) and the same count beyond it. The reference engine reads a run of blank rows once."""
+    path = tmp_path / "r.csv"
+    text = (ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8")
+    path.write_text(text + "\n" * 20_000, encoding="utf-8")
+    fast = validate_file(path, engine="duckdb")
+    reference = validate_file(path, engine="frictionless")
+    assert _report(fast) == _report(reference)
+    rows, more, listed = _report(reference)
+    assert rows == 1222 + 20_000
+    assert more == {"blank-row": 20_000 - findings.LIMIT}
+    blank = [row for row, _, code in listed if code == "blank-row"]
+    assert blank == list(range(1224, 1224 + findings.LIMIT))  # the first, numbered as a spreadsheet shows them
+
+
+def _mixed(path: Path, newline: str) -> None:
+    """Runs of blank lines inside a return, of every kind: empty, commas only (short, full, too
+    long), a quoted cell holding blank lines, and broken rows between the runs."""
+    lines = (ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:40]
+    width = header.count(",")
+    broken = body[5].split(",")
+    broken[13] = "twelve"  # a type error
+    quoted = body[6].split(",")
+    quoted[10] = '"a note\n\n\n\nover blank lines"'
+    out = [header, *body[:5], *[""] * 40, ",".join(broken), *[","] * 30, *body[5:10], *["," * width] * 25,
+           ",".join(quoted), *["," * (width + 3)] * 20, "", body[10], *[""] * 3, body[11], *body[12:]]
+    path.write_bytes((newline.join(out) + newline * 61).encode("utf-8"))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_run_of_blank_rows_read_once_is_reported_as_if_read_row_by_row(tmp_path: Path, monkeypatch, newline: str):
+    """The reference engine skips the repeats of a blank row and says of each what frictionless said
+    of the first: exactly what frictionless says reading every row (messages, rows, counts)."""
+    from csc_outcomes.validators import frictionless_engine
+
+    path = tmp_path / "r.csv"
+    _mixed(path, newline)
+    skipping = validate_file(path, engine="frictionless")
+    monkeypatch.setattr(frictionless_engine, "_has_repeated_blank_line", lambda _: False)
+    every_row = validate_file(path, engine="frictionless")
+    as_listed = [(i.row, i.field, i.code, i.message, i.cell) for i in skipping.issues]
+    assert as_listed == [(i.row, i.field, i.code, i.message, i.cell) for i in every_row.issues]
+    assert skipping.tasks[0].stats == every_row.tasks[0].stats
+    codes = collections.Counter(i.code for i in skipping.issues)
+    assert codes["blank-row"] > 150 and codes["type-error"] >= 1
+    fast = validate_file(path, engine="duckdb")
+    assert [i for i in _listed(skipping) if i[2] == "blank-row"] == [i for i in _listed(fast) if i[2] == "blank-row"]
+
+
+def test_engines_agree_on_blank_rows_of_every_kind(tmp_path: Path):
+    """Empty lines, a short row of commas, a full one, a long one, each in runs: one blank-row each,
+    in both engines (the default engine said missing-cell too of a short one until main's 548dab0)."""
+    path = tmp_path / "r.csv"
+    _mixed(path, "\n")
+    assert _report(validate_file(path, engine="duckdb")) == _report(validate_file(path, engine="frictionless"))

@@ -5,16 +5,21 @@ Every case must keep the promises a user relies on: exit 0, 1 or 2; never a trac
 a bug"; the input files byte for byte unchanged; every row of a return counted (harmonise: rows
 in = used + unused); no more than 40 characters of any cell quoted back. The default budget runs
 in CI in well under a minute; `make fuzz` runs 10,000 cases (FUZZ_CASES, FUZZ_SEED to replay).
-A failing case is printed with its seed, command and the mutated file, so it can be replayed.
+Every case is run, whatever fails: each failure is printed as it happens with its seed, index and
+command (and a replay line: FUZZ_SEED, FUZZ_FIRST, FUZZ_CASES=1), and the test fails at the end with
+the list. A case still running after FUZZ_CASE_SECONDS (300) is stopped and counted as a hang.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import random
 import shutil
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -24,6 +29,7 @@ from conftest import ROOT, run_main
 
 CASES = int(os.environ.get("FUZZ_CASES", "40"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261127"))
+CASE_SECONDS = int(os.environ.get("FUZZ_CASE_SECONDS", "300"))  # a case still running then is a hang
 
 RETURN = "\n".join((ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv").read_text(encoding="utf-8")
                    .splitlines()[:30]) + "\n"
@@ -202,11 +208,45 @@ def make_case(index: int, work: Path) -> tuple[list[str], dict]:
     return args, expect
 
 
+class _Hung(BaseException):
+    """Raised in a case that runs past CASE_SECONDS; not an Exception, so main() cannot catch it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int):
+    """A hang is a broken promise, not the end of the run: the case is stopped and reported. The
+    bound is generous (a case takes under a second) and the check runs where the OS allows it."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        raise _Hung()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
     """None if case `index` kept every promise, else what it broke (`exits` counts exit codes by kind)."""
     args, expect = make_case(index, work)
     before = _hashes(work / "in")
-    out = run_main(*args)
+    import subprocess
+
+    try:
+        with _deadline(CASE_SECONDS):
+            out = run_main(*args)
+    except _Hung:
+        out = subprocess.CompletedProcess(args, -1, "", f"did not finish in {CASE_SECONDS} s (a hang)")
+    except Exception:  # escaped main() itself: a failure of this case, not the end of the run
+        import traceback
+
+        out = subprocess.CompletedProcess(args, -1, "", "Traceback (escaped main):\n" + traceback.format_exc())
     if exits is not None:
         key = f"{expect['kind']} exit {out.returncode}"
         exits[key] = exits.get(key, 0) + 1
@@ -228,10 +268,10 @@ def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
     if expect.get("json") and out.returncode in (0, 1):
         try:
             report = json.loads(out.stdout)
-        except ValueError:
-            problems.append("--format json printed something that is not JSON")
-        else:
             stats = report["tasks"][0]["stats"]
+        except (ValueError, LookupError, TypeError):
+            problems.append("--format json printed something that is not a JSON report")
+        else:
             if expect["kind"].startswith("harmonise") and stats["rows"] != stats["rows_used"] + stats["rows_unused"]:
                 problems.append(f"rows not conserved: {stats}")
             expected = expect.get("rows")
@@ -239,8 +279,9 @@ def run_case(index: int, work: Path, exits: dict | None = None) -> str | None:
                 problems.append(f"rows not conserved: the file has {expected} data line(s), the report counts "
                                 f"{stats['rows']}")
     if problems:
-        return f"case {index} (FUZZ_SEED={SEED}): {'; '.join(problems)}\n  csc-outcomes {' '.join(args)}\n" \
-               f"  exit {out.returncode}; stderr: {out.stderr[-400:]!r}"
+        return (f"case {index} (FUZZ_SEED={SEED}): {'; '.join(problems)}\n  csc-outcomes {' '.join(args)}\n"
+                f"  exit {out.returncode}; stderr: {out.stderr[-400:]!r}\n"
+                f"  replay: FUZZ_SEED={SEED} FUZZ_FIRST={index} FUZZ_CASES=1 make fuzz")
     return None
 
 
@@ -249,10 +290,16 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
     failures = []
     first = int(os.environ.get("FUZZ_FIRST", "0"))
     exits: dict[str, int] = {}
+    slow: list[str] = []
     for index in range(first, first + CASES):
         work = tmp_path / f"case{index}"
         work.mkdir()
+        began = time.perf_counter()
         failure = run_case(index, work, exits)
+        took = time.perf_counter() - began
+        if took > 30:  # not a failure (the machine may be loaded), but a hang in the making shows
+            slow.append(f"case {index} took {took:.0f} s")
+            print(f"fuzz: slow: {slow[-1]}", flush=True)
         if failure:
             failures.append(failure)
             print(failure, flush=True)
@@ -262,7 +309,8 @@ def test_fuzz_the_command_line_keeps_its_promises(tmp_path: Path):
             print(f"fuzz: {done} cases, {len(failures)} failure(s), {time.perf_counter() - started:.0f} s", flush=True)
     seconds = time.perf_counter() - started
     print(f"\nfuzz: {CASES} cases, {len(failures)} failure(s), {seconds:.0f} s (seed {SEED}); "
-          + ", ".join(f"{k} x{n}" for k, n in sorted(exits.items())))
+          + ", ".join(f"{k} x{n}" for k, n in sorted(exits.items()))
+          + (f"; slow: {', '.join(slow)}" if slow else ""))
     assert not failures, f"{len(failures)} of {CASES} cases broke a promise:\n" + "\n".join(failures[:20])
 
 

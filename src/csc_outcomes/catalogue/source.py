@@ -121,7 +121,8 @@ def read_source(root: Path) -> Source:
 
 def _attach_methods(root: Path, source: Source) -> None:
     """methods/<id>.sql becomes the indicator's `method`; a method with no indicator is a problem."""
-    indicators = {r.data.get("id"): r for r in source.of("indicators")}
+    # an id that is not text (a mapping, a list) is check's to report; it names no method file
+    indicators = {r.data["id"]: r for r in source.of("indicators") if isinstance(r.data.get("id"), str)}
     for path in sorted(root.glob(METHODS_GLOB)):
         rel = path.relative_to(root).as_posix()
         record = indicators.get(path.stem)

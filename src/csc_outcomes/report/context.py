@@ -66,7 +66,7 @@ def add_rows(con: Any, issues: list[Issue], catalogue: Any, first_row: int = 2) 
             code, name = region_code, region_name or places.get(region_code or "")
         else:
             code, name = country_code, country_name or places.get(country_code or "")
-        issue.authority_code, issue.authority = code, clip(name)
+        issue.authority_code, issue.authority = clip(code), clip(name)
         if indicator:
             issue.indicator_id = indicator
             issue.indicator_name = (indicators.get(indicator) or {}).get("name")
