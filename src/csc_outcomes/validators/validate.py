@@ -43,8 +43,8 @@ def _duckdb(table, release, field_names, column_of, present, indicator_set, requ
     # folder to spill to (never beside the user's files, deleted on return). A return whose text
     # would outgrow the limit as a table (about 1.5x the CSV) is held in a private database file
     # instead, where DuckDB compresses it: writing it costs ~0.4 s more CPU per million rows than
-    # an in-memory table, but 5M rows then peak at ~410 MiB, as 1M rows held in memory do
-    # (bench/validate.py), where an in-memory table spilling uncompressed peaked at ~560 MiB.
+    # an in-memory table, but 5M rows then peak at ~420 MiB, as 1M rows held in memory peak at
+    # ~390 MiB (bench/validate.py); an in-memory table spilling uncompressed peaked at ~560 MiB.
     spill = tempfile.TemporaryDirectory(prefix="csc-outcomes-work-")
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name})
     text = table.path.stat().st_size if getattr(table, "frame", None) is None else 0
