@@ -18,13 +18,13 @@ row of a run blank, the file is checked again with no row skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from csc_outcomes.report import Issue
-from csc_outcomes.report.model import clip_quotes
 from csc_outcomes.validators import errors as E
 from csc_outcomes.validators.reading import Table
 
@@ -156,10 +156,8 @@ def check_structure_frictionless(table: Table, schema: dict[str, Any], present: 
         if error.type in _OURS:
             continue
         made = first.get(id(error))
-        if made is not None:  # a copy differs in its row alone: no need to clip the same cell again
-            issue = object.__new__(Issue)
-            issue.__dict__.update(made.__dict__, row=row + offset, message=clip_quotes(message))
-            issues.append(issue)
+        if made is not None:  # a copy of a run's first row differs in its row and message alone
+            issues.append(dataclasses.replace(made, row=row + offset, message=message))
             continue
         etype = _TYPES.get(error.type, E.SOURCE_ERROR)
         issue = Issue(etype, message, row=None if row is None else row + offset,
