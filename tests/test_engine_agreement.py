@@ -124,3 +124,21 @@ def test_engines_agree_on_blank_rows_of_every_kind(tmp_path: Path):
     path = tmp_path / "r.csv"
     _mixed(path, "\n")
     assert _report(validate_file(path, engine="duckdb")) == _report(validate_file(path, engine="frictionless"))
+
+
+def test_a_capped_listing_of_issues_without_a_row_is_the_first_in_order_in_both_engines(tmp_path: Path,
+                                                                                        monkeypatch):
+    """Issues about the return as a whole (an indicator missing for a place and period) have no row
+    to order them by. A capped listing names the first in (field, cell, message) order, so it is the
+    same every run and in both engines, and a user re-running the check sees the same issues."""
+    path = tmp_path / "national.csv"
+    _national().generate(path, 3000, seed=3)
+    everything = [(i.cell, i.message) for i in validate_file(path, indicator_set="dfe-national").issues
+                  if i.code == "set-row-missing"]
+    assert len(everything) > 40
+    monkeypatch.setattr(findings, "LIMIT", 10)
+    first = [message for _, message in sorted(everything)[:10]]
+    for engine in ("duckdb", "frictionless"):
+        report = validate_file(path, indicator_set="dfe-national", engine=engine)
+        assert [i.message for i in report.issues if i.code == "set-row-missing"] == first
+        assert report.tasks[0].more["set-row-missing"] == len(everything) - 10

@@ -240,7 +240,7 @@ async function addQuery(sql, pack, findings, type, text, note = null) {
   const space = room(findings, type);
   const rows = await sql.query(
     `SELECT _row, field, cell::VARCHAR AS cell, message, count(*) OVER () AS _n FROM (${text}) q ` +
-    `ORDER BY _row NULLS FIRST, field LIMIT ${Math.max(space, 1)}`);
+    `ORDER BY _row NULLS FIRST, coalesce(field::VARCHAR, ''), coalesce(cell::VARCHAR, ''), message LIMIT ${Math.max(space, 1)}`);
   const added = rows.slice(0, space).map((r) => issue(pack, type, r.message, { row: num(r._row), field: r.field, cell: r.cell, note }));
   findings.issues.push(...added);
   if (rows.length) countMore(findings, type, num(rows[0]._n), added.length);

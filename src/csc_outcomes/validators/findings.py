@@ -77,10 +77,13 @@ class Findings:
             self.more[code] = self.more.get(code, 0) + total - listed
 
     def add_query(self, con: Any, etype: ErrorType, sql: str, note: str | None = None) -> list[Issue]:
+        """The first issues of the query in (row, field, cell, message) order, the rest counted. The
+        order is total, so a capped listing of issues without a row (a missing indicator or period)
+        names the same ones every run, as `cap` does for the reference engine."""
         room = self._room(etype.code)
         rows = con.execute(
             f"SELECT _row, field, cell, message, count(*) OVER () AS _n FROM ({sql}) q "
-            f"ORDER BY _row NULLS FIRST, field LIMIT {max(room, 1)}").fetchall()
+            f"ORDER BY _row NULLS FIRST, coalesce(field::VARCHAR, ''), coalesce(cell::VARCHAR, ''), message LIMIT {max(room, 1)}").fetchall()
         new = [Issue(etype, message, row=row, field=fname, cell=cell, note=note)
                for row, fname, cell, message, _ in rows[:room]]
         self.issues.extend(new)
@@ -129,7 +132,7 @@ class Findings:
         self.issues.extend(issues)
 
     def cap(self) -> None:
-        """At most `limit` issues of a type listed, the first in (row, field) order; the rest counted.
+        """At most `limit` issues of a type listed, the first in (row, field, cell, message) order; the rest counted.
         Both engines end with this, so they list the same issues and count the same totals."""
         by_type: dict[str, list[Issue]] = {}
         for issue in self.issues:
@@ -137,7 +140,7 @@ class Findings:
         kept: list[Issue] = []
         for code, issues in by_type.items():
             if len(issues) > self.limit:
-                issues.sort(key=lambda i: (i.row is not None, i.row or 0, i.field or ""))
+                issues.sort(key=lambda i: (i.row is not None, i.row or 0, i.field or "", i.cell or "", i.message))
                 self._count(code, len(issues), self.limit)
                 issues = issues[: self.limit]
             kept.extend(issues)
