@@ -24,7 +24,7 @@ class Engine(str, Enum):
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="The return(s): CSV (UTF-8) or XLSX.", metavar="FILE...")],
+    files: Annotated[list[Path], typer.Argument(help="The return(s): CSV (UTF-8) or XLSX.", metavar="FILE")],
     framework_version: Annotated[Optional[str], typer.Option(
         "--framework-version", help="Validate against this release (default: the newest shipped).")] = None,
     set_: Annotated[Optional[str], typer.Option("--set", help="Check completeness against this indicator set.")] = None,
