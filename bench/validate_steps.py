@@ -7,7 +7,9 @@ each: the byte scan, loading the return, the reference tables, the one-row check
 scan, then each query of the rule pack. Each step is run `--repeat` times on the same loaded
 table and the fastest is printed, wall and CPU. It then prints the floor any engine with these
 rules pays at the least: DuckDB's read plus the checks across rows (primary key, breakdown sums)
-plus the byte scan, as a ratio to the read. Asserts nothing. Usage:
+plus the byte scan, as a ratio to the read. The return is held in memory, as validate holds one
+of up to 200 MB of text (a larger one goes to a work database; bench/validate.py times that at
+5M rows). Asserts nothing. Usage:
     python bench/validate_steps.py [--rows 1000000] [--keep DIR] [--repeat 3]
 """
 
