@@ -30,10 +30,6 @@ def quoted(text: str | None) -> str | None:
     return '"' + text.replace('"', '""') + '"'
 
 
-def needs_quotes(text: str) -> bool:
-    return quoted(text) != text
-
-
 def cells(exprs: list[str]) -> str:
     """SQL for several cells joined into one piece of a CSV line (a NULL is an empty cell)."""
     return " || ',' || ".join(f"coalesce({cell(e)}, '')" for e in exprs)

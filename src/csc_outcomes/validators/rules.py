@@ -275,8 +275,9 @@ def row_rules() -> list[RowCheck]:
 
 # Breakdown rows of a sums_to_total breakdown, with every code present once, must add up to the
 # first Total row of the same period, place and indicator (a repeated Total is a primary-key
-# error; it is not compared again). Key columns match when equal or both blank. One scan of `t`:
-# totals and parts are aggregated together, then the (small) aggregate is joined with itself.
+# error; it is not compared again). Key columns match when equal or both blank. One scan of `ret`
+# (joined to the two tables it needs, not the wider view `t`): totals and parts are aggregated
+# together, then the (small) aggregate is joined with itself.
 _BREAKDOWN_SUM = f"""
     WITH r AS (
         SELECT r._row, r.time_period, r.time_identifier, r.geographic_level, r.region_code, r.new_la_code,
