@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import argparse
 import collections
-import importlib.util
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import national  # bench/national.py: a bench script runs with bench/ first on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-
-
-def _national():
-    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main() -> int:
@@ -43,7 +37,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"dense-{args.rows}-{args.error_rate}-{args.seed}.csv"
         if not path.exists():
-            broken = _national().generate(path, args.rows, args.error_rate, args.seed)
+            broken = national.generate(path, args.rows, args.error_rate, args.seed)
             print(f"generated {args.rows:,} rows, {broken:,} with an error ({path.stat().st_size / 1e6:.0f} MB)")
         reports = {}
         for engine in ("duckdb", "frictionless"):

@@ -16,20 +16,13 @@ of up to 200 MB of text (a larger one goes to a work database; bench/validate.py
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _national():
-    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import national  # bench/national.py and bench/validate.py: bench/ is first on sys.path
+from validate import typed_read_sql
 
 
 def timed(step, repeat: int) -> tuple[float, float]:
@@ -58,7 +51,6 @@ def main() -> None:
     from csc_outcomes.validators.reading import read_input
     from csc_outcomes.validators.validate import MEMORY_LIMIT
 
-    national = _national()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -74,14 +66,9 @@ def main() -> None:
 
         spill = tempfile.TemporaryDirectory(prefix="bench-work-")
         config = {"memory_limit": MEMORY_LIMIT, "temp_directory": spill.name}
-        header = path.open(encoding="utf-8").readline().strip().split(",")
-        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
-        typed = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS {c}" if c in ("numerator", "denominator", "value") else c
-                          for c in header)
         bare = duckdb.connect()  # as bench/validate.py reads it: DuckDB's defaults, no memory limit
-        show("DuckDB's typed read (the bench's floor)", *timed(lambda: bare.execute(
-            f"CREATE OR REPLACE TABLE t AS SELECT {typed} FROM read_csv('{path}', columns={columns}, "
-            "header=true, auto_detect=false)"), args.repeat))
+        bare_read = typed_read_sql(path, national.HEADER)
+        show("DuckDB's typed read (the bench's floor)", *timed(lambda: bare.execute(bare_read), args.repeat))
         bare.close()
 
         release = load_release(None)

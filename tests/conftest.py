@@ -35,6 +35,16 @@ def catalogue_copy(tmp_path: Path) -> Path:
     return target
 
 
+def national_generator():
+    """bench/national.py, the realistic national return generator the benches use, as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_main(*args: str) -> subprocess.CompletedProcess:
     """Run the command line in this process (the real `main`, its error handling included):
     ten times faster than a subprocess, for tests that run it many times (hardening, fuzz)."""

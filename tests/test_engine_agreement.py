@@ -4,21 +4,13 @@ counts per type when the listing is capped (the conformance suite's dense case, 
 from __future__ import annotations
 
 import collections
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from csc_outcomes.validators import findings
 from csc_outcomes.validators.validate import validate_file
-from conftest import ROOT
-
-
-def _national():
-    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import ROOT, national_generator as _national
 
 
 @pytest.fixture(scope="module")

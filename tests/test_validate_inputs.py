@@ -10,7 +10,7 @@ import pytest
 
 from csc_outcomes.validators.reading import InputError, read_input
 from csc_outcomes.validators.validate import validate_file
-from conftest import ROOT
+from conftest import ROOT, national_generator
 
 VALID = ROOT / "examples" / "returns" / "valid" / "dfe-la-2025.csv"
 
@@ -206,16 +206,12 @@ def test_a_return_too_large_for_memory_gets_the_same_report_from_a_work_database
     database file instead (bounded memory at millions of rows). Where it is held changes nothing
     a user sees: the same issues, counts and rows, on a file with every kind of problem; and the
     work database is gone afterwards, never beside the user's file."""
-    import importlib.util
     import tempfile
 
     from csc_outcomes.validators import validate as V
 
-    spec = importlib.util.spec_from_file_location("national", ROOT / "bench" / "national.py")
-    national = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(national)
     path = tmp_path / "national.csv"
-    national.generate(path, 3000, error_rate=0.3, seed=11)
+    national_generator().generate(path, 3000, error_rate=0.3, seed=11)
     with open(path, "a", encoding="utf-8", newline="") as f:  # short, blank and broken rows too
         f.write("2025,Reporting year\n,\n\n" + '2025,"Reporting year,National\n')
     in_memory = validate_file(path)
